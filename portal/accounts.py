@@ -1,0 +1,40 @@
+"""allauth integration: its e-mails go through the outbox, in the user's language."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.utils import translation
+
+from portal.models import Event, User
+from portal.notify import notify
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        user = context.get("user")
+        language = (
+            user.preferred_language
+            if isinstance(user, User) and user.pk
+            else translation.get_language() or "en"
+        )
+        context = {**context, "current_site": self.request and self.request.get_host()}
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        bodies = {"text": message.body, "html": ""}
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                bodies["html"] = content
+        notify(
+            event=Event.ACCESS,
+            template="allauth",
+            recipient=email,
+            language=language,
+            context={"subject": message.subject, **bodies},
+        )
+
+    def is_safe_url(self, url: str | None) -> bool:
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        return bool(url) and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )

@@ -1,0 +1,179 @@
+"""Demo data for `make run` (idempotent): countries, companies, sites, users, rights.
+
+Each app adds its own demo rows in `<app>/demo.py` with a `seed(world)` function;
+`seed_demo` calls them after this one, so a second run duplicates nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from portal.applications import App
+from portal.models import (
+    Authorization,
+    Company,
+    Country,
+    HelpContact,
+    Membership,
+    Role,
+    Site,
+    Topic,
+    User,
+)
+
+DEMO_PASSWORD = "Portal-demo-2026"  # noqa: S105 - published demo sign-in
+ALL_APPS = [a.value for a in App]
+
+COUNTRIES = [
+    # code, name, French name, apps, features, currency
+    ("FR", "France", "France", ALL_APPS, ["services_assistant"], "EUR"),
+    ("DE", "Germany", "Allemagne", ALL_APPS, ["services_assistant"], "EUR"),
+    ("GB", "United Kingdom", "Royaume-Uni", ALL_APPS, ["services_assistant"], "GBP"),
+    ("US", "United States", "États-Unis", ALL_APPS, ["inventory_online"], "USD"),
+    ("BR", "Brazil", "Brésil", [App.ORDERS, App.INVOICES, App.REQUESTS, App.INVENTORY], [], "BRL"),
+]
+
+COMPANIES = [
+    # customer number, name, country, services assistant, sites
+    (
+        "0100001",
+        "ACME France SA",
+        "FR",
+        True,
+        [
+            ("PAR", "Paris La Défense", "Paris"),
+            ("LYO", "Lyon Part-Dieu", "Lyon"),
+            ("LIL", "Lille Euratechnologies", "Lille"),
+        ],
+    ),
+    (
+        "0200001",
+        "Globex Corporation",
+        "US",
+        False,
+        [("NYC", "New York HQ", "New York"), ("AUS", "Austin Data Center", "Austin")],
+    ),
+    ("0300001", "Initech GmbH", "DE", False, [("MUC", "München", "München")]),
+    ("0400001", "Umbrella UK Ltd", "GB", False, [("LON", "London", "London")]),
+    ("0500001", "Tropicana Ltda", "BR", False, [("SAO", "São Paulo", "São Paulo")]),
+]
+
+USERS = [
+    # e-mail, first, last, language, staff, [(customer number, is admin, role or None for all apps)]
+    ("admin@acme.example", "Alice", "Martin", "fr", False, [("0100001", True, Role.APPROVER)]),
+    ("approver@acme.example", "Bruno", "Petit", "fr", False, [("0100001", False, Role.APPROVER)]),
+    ("viewer@acme.example", "Chloé", "Durand", "fr", False, [("0100001", False, Role.VIEWER)]),
+    ("pending@acme.example", "David", "Leroy", "en", False, [("0100001", False, None)]),
+    (
+        "multi@example.com",
+        "Eva",
+        "Schmidt",
+        "en",
+        False,
+        [("0100001", False, Role.VIEWER), ("0200001", False, Role.APPROVER)],
+    ),
+    ("admin@globex.example", "Frank", "Miller", "en", False, [("0200001", True, Role.APPROVER)]),
+    ("admin@initech.example", "Greta", "Weber", "en", False, [("0300001", True, Role.APPROVER)]),
+    ("agent@supplier.example", "Hugo", "Agent", "en", True, []),
+]
+
+HELP = {
+    "FR": ("+33 1 00 00 00 00", "service.clients@example.com", "Lun.–ven. 8h30–18h"),
+    "DE": ("+49 30 0000000", "kundenservice@example.com", "Mo–Fr 8:00–17:30"),
+    "GB": ("+44 20 0000 0000", "customer.service@example.com", "Mon–Fri 8:30–17:30"),
+    "US": ("+1 800 000 0000", "customer.service@example.com", "Mon–Fri 8am–8pm ET"),
+    "BR": ("+55 11 0000 0000", "atendimento@example.com", "Seg–Sex 8h–18h"),
+}
+
+
+@dataclass
+class World:
+    countries: dict[str, Country] = field(default_factory=dict)
+    companies: dict[str, Company] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+
+
+@transaction.atomic
+def seed_platform() -> World:
+    world = World()
+    for code, name, name_fr, apps, features, currency in COUNTRIES:
+        world.countries[code], _ = Country.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_fr": name_fr,
+                "apps": [str(a) for a in apps],
+                "features": features,
+                "currency": currency,
+            },
+        )
+        phone, email, hours = HELP[code]
+        for topic in Topic.values:
+            HelpContact.objects.get_or_create(
+                country=world.countries[code],
+                topic=topic,
+                defaults={"phone": phone, "email": email, "hours": hours},
+            )
+    for number, name, country, assistant, sites in COMPANIES:
+        company, _ = Company.objects.update_or_create(
+            customer_number=number,
+            defaults={
+                "name": name,
+                "country": world.countries[country],
+                "services_assistant": assistant,
+                "address": f"{name}\n1 Demo Street\n{sites[0][2]}",
+                "billing_address": f"{name}\nAccounts payable\n{sites[0][2]}",
+            },
+        )
+        world.companies[number] = company
+        for code, site_name, city in sites:
+            Site.objects.get_or_create(
+                company=company,
+                code=code,
+                defaults={
+                    "name": site_name,
+                    "city": city,
+                    "country": world.countries[country],
+                    "address": f"{site_name}\n{city}",
+                },
+            )
+    for email, first, last, lang, staff, memberships in USERS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                preferred_language=lang,
+                is_staff=staff,
+            )
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        world.users[email] = user
+        for number, is_admin, role in memberships:
+            company = world.companies[number]
+            Membership.objects.get_or_create(
+                user=user, company=company, defaults={"is_company_admin": is_admin}
+            )
+            if role is None:
+                Authorization.objects.get_or_create(
+                    user=user,
+                    company=company,
+                    app=App.INVOICES,
+                    defaults={
+                        "status": Authorization.Status.PENDING,
+                        "justification": "I reconcile invoices for the Lyon site.",
+                    },
+                )
+                continue
+            for app in company.country.apps:
+                Authorization.objects.get_or_create(
+                    user=user,
+                    company=company,
+                    app=app,
+                    defaults={"role": role, "status": Authorization.Status.GRANTED},
+                )
+    return world

@@ -1,0 +1,66 @@
+"""Request-level context: the user's language and the active company."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+from portal.models import Membership
+
+ACTIVE_COMPANY_KEY = "active_company_id"
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's preferred language drives pages (anonymous: cookie/browser).
+
+    Runs after AuthenticationMiddleware; the language switch updates the preference.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.preferred_language:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+        return self.get_response(request)
+
+
+class ActiveCompanyMiddleware:
+    """Resolve request.company from the session, re-checking the membership every time.
+
+    A user with one membership gets it by default; a stale or forged session value
+    (membership removed, another company's id) is dropped, never trusted.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.company = None
+        request.membership = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            memberships = Membership.objects.filter(user=user).select_related("company__country")
+            chosen = request.session.get(ACTIVE_COMPANY_KEY)
+            membership = None
+            if chosen is not None:
+                membership = next((m for m in memberships if m.company_id == chosen), None)
+            if membership is None:
+                membership = next(iter(memberships), None)
+                if membership is not None:
+                    request.session[ACTIVE_COMPANY_KEY] = membership.company_id
+                else:
+                    request.session.pop(ACTIVE_COMPANY_KEY, None)
+            if membership is not None:
+                request.membership = membership
+                request.company = membership.company
+        response = self.get_response(request)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not response.has_header("Content-Language")
+        ):
+            response.headers["Content-Language"] = translation.get_language()
+        return response

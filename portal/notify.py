@@ -1,0 +1,167 @@
+"""The transactional outbox: every e-mail the portal sends goes through here.
+
+`notify()` writes a Notification row in the caller's transaction and enqueues
+the send task on commit. `deliver()` sends one row at most once (row lock held
+while sending), records attempts and errors, and schedules the next attempt
+with exponential backoff; the periodic sweep re-enqueues whatever is due, so a
+broker or SMTP outage delays mail but never loses it.
+"""
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from portal.models import Company, Notification, User
+
+log = logging.getLogger(__name__)
+
+
+def absolute_url(name: str, *args: Any, **kwargs: Any) -> str:
+    """An absolute link for e-mails; it carries no data, only the page behind the gate."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args, kwargs=kwargs)
+
+
+def notify(
+    *,
+    event: str,
+    template: str,
+    recipient: User | str,
+    context: dict[str, Any],
+    company: Company | None = None,
+    language: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Queue one e-mail. Returns None when the user opted out of this event.
+
+    With a dedupe_key the row is written once ever: a second call returns the
+    first row, which is what makes scans (expiry, monthly statement) exactly-once.
+    """
+    user = recipient if isinstance(recipient, User) else None
+    if user is not None and not user.wants(event):
+        return None
+    address = user.email if user is not None else str(recipient)
+    lang = language or (user.preferred_language if user is not None else settings.LANGUAGE_CODE)
+    row = Notification(
+        event=event,
+        template=template,
+        recipient=address,
+        user=user,
+        company=company,
+        language=lang,
+        context=context,
+        attachments=attachments or [],
+        headers=headers or {},
+        dedupe_key=dedupe_key,
+    )
+    if dedupe_key:
+        existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            return Notification.objects.get(dedupe_key=dedupe_key)
+    else:
+        row.save()
+    transaction.on_commit(lambda: enqueue(row.pk))
+    return row
+
+
+def enqueue(pk: int) -> None:
+    """Hand a row to the worker; if the broker is unreachable the sweep will do it later."""
+    from portal.tasks import send_notification
+
+    try:
+        send_notification.apply_async((pk,), retry=False)
+    except Exception as exc:  # broker down: the row waits for the sweep
+        log.warning("outbox enqueue failed", extra={"notification": pk, "error": str(exc)})
+
+
+def render(row: Notification) -> EmailMultiAlternatives:
+    context = {
+        **row.context,
+        "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+        "brand": settings.PORTAL_BRAND,
+        "id_name": settings.PORTAL_ID_NAME,
+        "recipient": row.recipient,
+    }
+    with translation.override(row.language):
+        subject = render_to_string(f"email/{row.template}.subject.txt", context)
+        text = render_to_string(f"email/{row.template}.txt", context)
+        html = render_to_string(f"email/{row.template}.html", context)
+    subject = " ".join(subject.split())[:250]  # no CR/LF can reach the header
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.recipient],
+        headers={k: " ".join(str(v).split()) for k, v in row.headers.items()},
+    )
+    message.attach_alternative(html, "text/html")
+    for item in row.attachments:
+        with default_storage.open(item["storage_name"], "rb") as fh:
+            message.attach(item["filename"], fh.read(), item.get("content_type"))
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at NOTIFY_BACKOFF_CAP (10 minutes)."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), settings.NOTIFY_BACKOFF_CAP)
+
+
+def deliver(pk: int) -> str:
+    """Send one row at most once. Returns what happened (for logs and tests)."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status__in=[Notification.Status.PENDING, Notification.Status.SENDING])
+            .first()
+        )
+        if row is None:
+            return "skipped"
+        if row.next_attempt_at > now:
+            return "not-due"
+        row.attempts += 1
+        try:
+            message = render(row)
+            with get_connection(timeout=settings.EMAIL_TIMEOUT) as connection:
+                message.connection = connection
+                message.send()
+        except Exception as exc:
+            row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+            if now - row.created_at >= settings.NOTIFY_RETRY_FOR:
+                row.status = Notification.Status.FAILED
+            else:
+                row.status = Notification.Status.PENDING
+                row.next_attempt_at = now + backoff(row.attempts)
+            row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            log.warning("outbox send failed", extra={"notification": pk, "error": row.last_error})
+            return "failed"
+        row.status = Notification.Status.SENT
+        row.sent_at = timezone.now()
+        row.subject = message.subject
+        row.last_error = ""
+        row.save(update_fields=["attempts", "status", "sent_at", "subject", "last_error"])
+        return "sent"
+
+
+def sweep(limit: int = 500) -> int:
+    """Re-enqueue rows that are due (never handed over, or waiting for a retry)."""
+    pks = list(
+        Notification.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    )
+    for pk in pks:
+        enqueue(pk)
+    return len(pks)

@@ -1,0 +1,360 @@
+"""One settings module, driven by environment variables.
+
+With no environment set the portal runs embedded (SQLite, eager Celery, console
+e-mail, files under var/). Production sets DATABASE_URL, REDIS_URL and friends;
+see README.md for the full list.
+"""
+
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from portal.configuration import env_or_exit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+
+DEBUG = env_or_exit(env.bool, "DEBUG", default=False)
+TESTING = env_or_exit(env.bool, "PORTAL_TESTING", default="pytest" in sys.modules)
+_default_secret = "embedded-demo-secret-key-not-for-production-use-0123456789"  # noqa: S105 - embedded demo only
+SECRET_KEY = env_or_exit(env.str, "SECRET_KEY", default="")
+if not SECRET_KEY:
+    if DEBUG or TESTING or not env.str("DATABASE_URL", default=""):
+        SECRET_KEY = _default_secret
+    else:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off in production.")
+
+EMBEDDED = not env.str("DATABASE_URL", default="")
+ALLOWED_HOSTS = env_or_exit(
+    env.list, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_or_exit(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
+PORTAL_BASE_URL = env_or_exit(env.url, "PORTAL_BASE_URL", default="http://127.0.0.1:8000").geturl()
+PORTAL_BRAND = env.str("PORTAL_BRAND", default="IBM Customer Service Online")
+PORTAL_ID_NAME = env.str("PORTAL_ID_NAME", default="IBM ID")
+ADMIN_PATH = env.str("ADMIN_PATH", default="agents/").strip("/") + "/"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "django_filters",
+    "csp",
+    "portal",
+    "requests_inbox",
+    "orders",
+    "invoices",
+    "statements",
+    "contracts",
+    "inventory",
+]
+
+MIDDLEWARE = [
+    "portal.observability.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.middleware.UserLanguageMiddleware",
+    "portal.middleware.ActiveCompanyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+if EMBEDDED:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "portal.sqlite3",
+            "OPTIONS": {"timeout": 20},
+        }
+    }
+else:
+    DATABASES = {"default": env_or_exit(env.db_url, "DATABASE_URL")}
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and Celery -----------------------------------------------------------
+REDIS_URL = env_or_exit(env.str, "REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Embedded mode and the test suite run tasks in process; the worker tests start a
+# real worker on Redis and switch eager mode off for themselves.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL or TESTING
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+CELERY_TIMEZONE = "Europe/Paris"
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
+}
+# Apps add their periodic tasks here, next to the one above (kept in one place).
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "requests-due-reminders": {
+            "task": "requests_inbox.tasks.due_reminders",
+            "schedule": timedelta(minutes=15),
+        },
+        "requests-auto-close": {
+            "task": "requests_inbox.tasks.auto_close",
+            "schedule": crontab(minute=10, hour=3),
+        },
+        "orders-scheduled-reports": {
+            "task": "orders.tasks.scheduled_reports",
+            "schedule": crontab(minute=0, hour=6),
+        },
+        "invoices-overdue-scan": {
+            "task": "invoices.tasks.overdue_scan",
+            "schedule": crontab(minute=30, hour=5),
+        },
+        "statements-monthly": {
+            "task": "statements.tasks.monthly_statements",
+            "schedule": crontab(minute=0, hour=7),
+        },
+        "contracts-expiry-notices": {
+            "task": "contracts.tasks.expiry_notices",
+            "schedule": crontab(minute=0, hour=6),
+        },
+    }
+)
+
+# --- Auth and allauth -----------------------------------------------------------
+AUTH_USER_MODEL = "portal.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "portal:home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+}
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = PORTAL_ID_NAME
+
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_MAX_AGE = 12 * 60 * 60
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
+# --- Internationalisation ---------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and files ---------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG or EMBEDDED or TESTING
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / ("test-files" if TESTING else "files")))
+AWS_STORAGE_BUCKET_NAME = env.str("S3_BUCKET", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+            "access_key": env.str("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default=None),
+            "region_name": env.str("S3_REGION", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if (DEBUG or TESTING or EMBEDDED)
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+PORTAL_UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+PORTAL_MESSAGE_MAX_BYTES = env.int("MESSAGE_MAX_BYTES", default=25 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- E-mail ------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Customer Service Online <no-reply@example.com>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+if env.str("EMAIL_URL", default=""):
+    vars().update(env_or_exit(env.email_url, "EMAIL_URL"))
+    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NOTIFY_RETRY_FOR = timedelta(hours=env.int("NOTIFY_RETRY_HOURS", default=2))
+NOTIFY_BACKOFF_CAP = timedelta(minutes=10)
+
+# --- Security ---------------------------------------------------------------------
+SECURE = not (DEBUG or EMBEDDED or TESTING)
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = SECURE and env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+
+# --- Rate limits (guest order lookup etc.) ------------------------------------------
+GUEST_LOOKUP_LIMIT_PER_IP = env.int("GUEST_LOOKUP_LIMIT_PER_IP", default=10)
+GUEST_LOOKUP_LIMIT_PER_CUSTOMER = env.int("GUEST_LOOKUP_LIMIT_PER_CUSTOMER", default=10)
+INVOICE_SHARE_LINK_DAYS = env.int("INVOICE_SHARE_LINK_DAYS", default=14)
+CONTRACT_EXPIRY_THRESHOLDS = env.list("CONTRACT_EXPIRY_THRESHOLDS", cast=int, default=[90, 30, 7])
+
+# --- Logging ------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "portal.security": {"level": "INFO"},
+    },
+}

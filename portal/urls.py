@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+from portal.access_urls import urlpatterns as access_patterns
+
+portal_patterns = [
+    path("", views.home, name="home"),
+    path("language/", views.set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns + access_patterns, "portal"))),
+    path("accounts/", include("allauth.urls")),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("contracts/", include("contracts.urls")),
+    path("orders/", include("orders.urls")),
+    path("invoices/", include("invoices.urls")),
+    path("statements/", include("statements.urls")),
+    path("inventory/", include("inventory.urls")),
+    path("requests/", include("requests_inbox.urls")),
+]
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
+handler403 = "portal.views.permission_denied"

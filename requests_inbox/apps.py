@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class RequestsInboxConfig(AppConfig):
+    name = "requests_inbox"

@@ -1,0 +1,77 @@
+"""Shared fixtures: a company with users of every role, and another company.
+
+`company` and `other_company` are in France (every application offered).
+Sign a user in with `login(client, user)`; the active company is their first one.
+"""
+
+import pytest
+
+from portal.middleware import ACTIVE_COMPANY_KEY
+from portal.models import Role
+from tests.factories.portal import CompanyFactory, CountryFactory, member
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def country(db):
+    return CountryFactory()
+
+
+@pytest.fixture
+def company(country):
+    return CompanyFactory(country=country, name="ACME France SA")
+
+
+@pytest.fixture
+def other_company(country):
+    return CompanyFactory(country=country, name="Other Company")
+
+
+@pytest.fixture
+def viewer(company):
+    return member(company, role=Role.VIEWER, email="viewer@acme.test")
+
+
+@pytest.fixture
+def approver(company):
+    return member(company, role=Role.APPROVER, email="approver@acme.test")
+
+
+@pytest.fixture
+def company_admin(company):
+    return member(company, role=Role.APPROVER, admin=True, email="admin@acme.test")
+
+
+@pytest.fixture
+def no_rights(company):
+    """A member of the company without any application authorization."""
+    return member(company, role=None, email="member@acme.test")
+
+
+@pytest.fixture
+def outsider(other_company):
+    """An approver of every application, but of another company."""
+    return member(other_company, role=Role.APPROVER, email="outsider@other.test")
+
+
+def login(client, user, company=None):
+    client.force_login(user)
+    if company is not None:
+        session = client.session
+        session[ACTIVE_COMPANY_KEY] = company.pk
+        session.save()
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer, company):
+    return login(client, viewer, company)
+
+
+@pytest.fixture
+def approver_client(client, approver, company):
+    return login(client, approver, company)
