@@ -1,0 +1,75 @@
+"""The benchmark's shared pieces: each application adds `bench/<app>.py`.
+
+An application module defines:
+    NAME = "orders"
+    def seed(ctx: Context) -> None      # bulk-creates its large dataset for ctx.company (idempotent)
+    def pages(ctx: Context) -> list[Page]  # the pages to measure, signed in as ctx.user
+`python -m bench` (make bench) seeds PostgreSQL, measures each page in process
+(median and p95 server time, query count) and then the throughput of a few pages
+under a real WSGI server and a load generator.
+"""
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Page:
+    name: str
+    url: str
+    method: str = "GET"
+    data: dict[str, Any] | None = None
+    target_p95_ms: float | None = None
+    streaming: bool = False
+
+
+@dataclass
+class Context:
+    company: Any
+    user: Any
+    other_company: Any = None
+    scale: float = 1.0
+    """1.0 = the sizes the issues ask for; smaller for a quick run."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def n(self, full: int) -> int:
+        return max(1, int(full * self.scale))
+
+
+@dataclass
+class Result:
+    page: Page
+    median_ms: float
+    p95_ms: float
+    queries: int
+    status: int
+
+
+def measure(client: Client, page: Page, repeat: int = 30) -> Result:
+    timings: list[float] = []
+    queries = 0
+    status = 0
+    for i in range(repeat + 2):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            if page.method == "POST":
+                response = client.post(page.url, page.data or {})
+            else:
+                response = client.get(page.url)
+            if page.streaming or getattr(response, "streaming", False):
+                for _chunk in response.streaming_content:
+                    pass
+            elapsed = (time.perf_counter() - start) * 1000
+        status = response.status_code
+        if i >= 2:  # two warm-up requests
+            timings.append(elapsed)
+            queries = len(ctx.captured_queries)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
+    return Result(page, statistics.median(timings), p95, queries, status)
