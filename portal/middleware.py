@@ -1,13 +1,18 @@
 """Request-level context: the user's language and the active company."""
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from portal.models import Membership
 
 ACTIVE_COMPANY_KEY = "active_company_id"
+SIGNED_IN_AT_KEY = "signed_in_at"
 
 
 class UserLanguageMiddleware:
@@ -38,9 +43,12 @@ class ActiveCompanyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._session_too_old(request):
+            logout(request)
+            user = request.user
         request.company = None
         request.membership = None
-        user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             memberships = Membership.objects.filter(user=user).select_related("company__country")
             chosen = request.session.get(ACTIVE_COMPANY_KEY)
@@ -56,11 +64,15 @@ class ActiveCompanyMiddleware:
             if membership is not None:
                 request.membership = membership
                 request.company = membership.company
-        response = self.get_response(request)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not response.has_header("Content-Language")
-        ):
-            response.headers["Content-Language"] = translation.get_language()
-        return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _session_too_old(request: HttpRequest) -> bool:
+        """Sessions end SESSION_ABSOLUTE_MAX_AGE after sign-in whatever the activity
+        (the idle limit is the cookie age, renewed on every request)."""
+        started = request.session.get(SIGNED_IN_AT_KEY)
+        now = int(time.time())
+        if started is None:
+            request.session[SIGNED_IN_AT_KEY] = now
+            return False
+        return now - int(started) > settings.SESSION_ABSOLUTE_MAX_AGE
