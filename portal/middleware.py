@@ -4,7 +4,6 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
