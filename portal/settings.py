@@ -14,29 +14,41 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.configuration import env_or_exit
+from portal.configuration import (
+    REDIS_SCHEMES,
+    database_url,
+    env_or_exit,
+    log_level,
+    strict_bool,
+    url_reader,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
 
-DEBUG = env_or_exit(env.bool, "DEBUG", default=False)
-TESTING = env_or_exit(env.bool, "PORTAL_TESTING", default="pytest" in sys.modules)
+DEBUG = env_or_exit(strict_bool, "DEBUG", default=False)
+TESTING = env_or_exit(strict_bool, "PORTAL_TESTING", default="pytest" in sys.modules)
 _default_secret = "embedded-demo-secret-key-not-for-production-use-0123456789"  # noqa: S105 - embedded demo only
 SECRET_KEY = env_or_exit(env.str, "SECRET_KEY", default="")
 if not SECRET_KEY:
     if DEBUG or TESTING or not env.str("DATABASE_URL", default=""):
         SECRET_KEY = _default_secret
     else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off in production.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY: this environment variable is required in production (DEBUG off, "
+            "DATABASE_URL set); use 50 or more random characters."
+        )
 
 EMBEDDED = not env.str("DATABASE_URL", default="")
 ALLOWED_HOSTS = env_or_exit(
     env.list, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_or_exit(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
-PORTAL_BASE_URL = env_or_exit(env.url, "PORTAL_BASE_URL", default="http://127.0.0.1:8000").geturl()
+PORTAL_BASE_URL = env_or_exit(
+    url_reader({"http", "https"}), "PORTAL_BASE_URL", default="http://127.0.0.1:8000"
+)
 PORTAL_BRAND = env.str("PORTAL_BRAND", default="IBM Customer Service Online")
 PORTAL_ID_NAME = env.str("PORTAL_ID_NAME", default="IBM ID")
 ADMIN_PATH = env.str("ADMIN_PATH", default="agents/").strip("/") + "/"
@@ -114,13 +126,13 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": env_or_exit(env.db_url, "DATABASE_URL")}
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES = {"default": env_or_exit(database_url, "DATABASE_URL")}
+    DATABASES["default"]["CONN_MAX_AGE"] = env_or_exit(env.int, "CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------
-REDIS_URL = env_or_exit(env.str, "REDIS_URL", default="")
+REDIS_URL = env_or_exit(url_reader(REDIS_SCHEMES), "REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -278,8 +290,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-PORTAL_UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-PORTAL_MESSAGE_MAX_BYTES = env.int("MESSAGE_MAX_BYTES", default=25 * 1024 * 1024)
+PORTAL_UPLOAD_MAX_BYTES = env_or_exit(env.int, "UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+PORTAL_MESSAGE_MAX_BYTES = env_or_exit(env.int, "MESSAGE_MAX_BYTES", default=25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -288,13 +300,13 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Customer Service Online <no-reply@example.com>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = env_or_exit(env.int, "EMAIL_TIMEOUT", default=10)
 if env.str("EMAIL_URL", default=""):
     vars().update(env_or_exit(env.email_url, "EMAIL_URL"))
-    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+    EMAIL_TIMEOUT = env_or_exit(env.int, "EMAIL_TIMEOUT", default=10)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-NOTIFY_RETRY_FOR = timedelta(hours=env.int("NOTIFY_RETRY_HOURS", default=2))
+NOTIFY_RETRY_FOR = timedelta(hours=env_or_exit(env.int, "NOTIFY_RETRY_HOURS", default=2))
 NOTIFY_BACKOFF_CAP = timedelta(minutes=10)
 
 # --- Security ---------------------------------------------------------------------
@@ -304,7 +316,9 @@ CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_SSL_REDIRECT = SECURE and env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_SSL_REDIRECT = SECURE and env_or_exit(strict_bool, "SECURE_SSL_REDIRECT", default=True)
+# The container health check asks over plain HTTP from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
@@ -312,7 +326,9 @@ SECURE_HSTS_PRELOAD = SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Pages are never framed; inline documents (PDF previews) allow same-origin frames
+# themselves in portal.files.serve_storage.
+X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -329,10 +345,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Rate limits (guest order lookup etc.) ------------------------------------------
-GUEST_LOOKUP_LIMIT_PER_IP = env.int("GUEST_LOOKUP_LIMIT_PER_IP", default=10)
-GUEST_LOOKUP_LIMIT_PER_CUSTOMER = env.int("GUEST_LOOKUP_LIMIT_PER_CUSTOMER", default=10)
-INVOICE_SHARE_LINK_DAYS = env.int("INVOICE_SHARE_LINK_DAYS", default=14)
-CONTRACT_EXPIRY_THRESHOLDS = env.list("CONTRACT_EXPIRY_THRESHOLDS", cast=int, default=[90, 30, 7])
+GUEST_LOOKUP_LIMIT_PER_IP = env_or_exit(env.int, "GUEST_LOOKUP_LIMIT_PER_IP", default=10)
+GUEST_LOOKUP_LIMIT_PER_CUSTOMER = env_or_exit(
+    env.int, "GUEST_LOOKUP_LIMIT_PER_CUSTOMER", default=10
+)
+INVOICE_SHARE_LINK_DAYS = env_or_exit(env.int, "INVOICE_SHARE_LINK_DAYS", default=14)
+CONTRACT_EXPIRY_THRESHOLDS = env_or_exit(
+    lambda name, default: env.list(name, cast=int, default=default),
+    "CONTRACT_EXPIRY_THRESHOLDS",
+    default=[90, 30, 7],
+)
 
 # --- Logging ------------------------------------------------------------------------
 LOGGING = {
@@ -352,7 +374,7 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": env_or_exit(log_level, "LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "portal.security": {"level": "INFO"},
