@@ -270,7 +270,13 @@ def serve_storage(
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     if inline:
-        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        # A preview may sit in a same-origin frame; it runs no script of ours.
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; frame-ancestors 'self'"
+            if content_type == "application/pdf"  # Chromium's viewer refuses a sandboxed PDF
+            else "default-src 'none'; frame-ancestors 'self'; sandbox"
+        )
     return response
 
 
