@@ -26,11 +26,27 @@ run: setup
 	$(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Browser tests need Debian's Chromium; without it they are skipped (said plainly),
+# unless PORTAL_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+CHROMIUM ?= /usr/bin/chromium
+# Parallel test processes (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+
 test: install
 	$(PY) manage.py compile_translations
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$${PORTAL_REQUIRE_BROWSER:-0}" = "1" ]; then \
+	    echo "ERROR: $(CHROMIUM) is missing and PORTAL_REQUIRE_BROWSER=1: browser tests cannot run." >&2; exit 1; \
+	  fi; \
+	  echo "NOTE: $(CHROMIUM) is missing: the browser tests (tests/e2e) will be SKIPPED."; \
+	  echo "      Install it with: apt-get install chromium"; \
+	fi
+	@rc=0; $(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 -rs $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests." >&2; fi; \
+	if [ ! -x "$(CHROMIUM)" ]; then echo "NOTE: browser tests were SKIPPED: $(CHROMIUM) is missing."; fi; \
+	exit $$rc
 
 lint: install
 	$(PY) -m ruff check .
