@@ -1,15 +1,86 @@
-"""Views of the ID and access flows (filled in by the ID/access issue)."""
+"""Views of the ID and access flows: request access, my company, switcher, profile, help.
 
+Thin views: a form checks the shape, one service call applies the rules, its
+ValidationError goes back to the user. Every object of "My company" is looked
+up through request.company, so another company's id is a 404.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import services
+from portal.access import company_admin_required, public_view
+from portal.applications import CATALOGUE, App
+from portal.forms import (
+    AccessRequestForm,
+    AdminFlagForm,
+    DecisionNoteForm,
+    GrantForm,
+    HelpCountryForm,
+    ProfileForm,
+    RoleForm,
+)
 from portal.middleware import ACTIVE_COMPANY_KEY
-from portal.models import Membership
+from portal.models import Authorization, Country, HelpContact, Membership, Role, Topic
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
 
 
 def request_access(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/request_access.html", {"app": request.GET.get("app", "")})
+    """First use of an application: ask the company's administrators for access."""
+    company = request.company
+    member = company is not None
+    initial_app = request.GET.get("app", "")
+    form = AccessRequestForm(
+        request.POST or None,
+        member=member,
+        initial={"app": initial_app if initial_app in App.values else None},
+    )
+    if member:
+        form.fields["app"].choices = [
+            (code, label) for code, label in App.choices if company.country.offers(code)
+        ]
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["customer_number"]
+        try:
+            auth = services.access_request_submit(
+                user=request.user,
+                app=form.cleaned_data["app"],
+                role=form.cleaned_data["role"],
+                justification=form.cleaned_data["justification"],
+                company=company,
+                customer_number=number,
+            )
+        except ValidationError as error:
+            field = "customer_number" if error.code == "unknown_company" else None
+            form.add_error(field, error)
+        else:
+            messages.success(
+                request,
+                _("Your request for %(app)s has been sent to %(company)s's administrators.")
+                % {"app": auth.get_app_display(), "company": auth.company.name},
+            )
+            return redirect(f"{reverse('portal:request_access')}?app={auth.app}")
+    requests = (
+        Authorization.objects.filter(user=request.user)
+        .select_related("company")
+        .order_by("-requested_at")
+    )
+    return render(
+        request,
+        "portal/request_access.html",
+        {"form": form, "requests": requests, "company": company},
+    )
 
 
 @require_POST
@@ -22,3 +93,199 @@ def switch_company(request: HttpRequest) -> HttpResponse:
     if Membership.objects.filter(user=request.user, company_id=company_id).exists():
         request.session[ACTIVE_COMPANY_KEY] = company_id
     return redirect("portal:home")
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    """Name, language and e-mail preferences; links to change e-mail, password and MFA."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("portal:profile")
+    return render(request, "portal/profile.html", {"form": form})
+
+
+@public_view
+def help_page(request: HttpRequest) -> HttpResponse:
+    """'Where to find help': contacts of a country by topic, and the way into 'Write to us'."""
+    form = HelpCountryForm(request.GET or None)
+    country: Country | None = None
+    if request.GET.get("country") and form.is_valid():
+        country = form.cleaned_data["country"]
+    company = getattr(request, "company", None)
+    if country is None and company is not None:
+        country = company.country
+        form = HelpCountryForm(initial={"country": country.code})
+    contacts = []
+    if country is not None:
+        by_topic = {c.topic: c for c in HelpContact.objects.filter(country=country)}
+        contacts = [
+            {"topic": topic, "label": label, "contact": by_topic[topic]}
+            for topic, label in Topic.choices
+            if topic in by_topic
+        ]
+    return render(
+        request,
+        "portal/help.html",
+        {"form": form, "country": country, "contacts": contacts},
+    )
+
+
+@company_admin_required
+def my_company(request: HttpRequest) -> HttpResponse:
+    """Members, their rights per application and the pending requests of the active company."""
+    company = request.company
+    apps = [code for code in App.values if company.country.offers(code)]
+    memberships = list(
+        Membership.objects.for_company(company)
+        .select_related("user")
+        .order_by("-is_company_admin", "user__last_name", "user__email")
+    )
+    auths = Authorization.objects.for_company(company).select_related("user")
+    by_user: dict[int, dict[str, Authorization]] = defaultdict(dict)
+    pending = []
+    for auth in auths.order_by("requested_at"):
+        by_user[auth.user_id][auth.app] = auth
+        if auth.status == Authorization.Status.PENDING:
+            pending.append(auth)
+    members = []
+    for membership in memberships:
+        rights = [
+            {
+                "app": code,
+                "label": CATALOGUE[code].label,
+                "auth": by_user[membership.user_id].get(code),
+            }
+            for code in apps
+        ]
+        members.append({"membership": membership, "rights": rights})
+    return render(
+        request,
+        "portal/my_company.html",
+        {
+            "company": company,
+            "members": members,
+            "pending": pending,
+            "roles": Role.choices,
+            "admin_count": sum(1 for m in memberships if m.is_company_admin),
+        },
+    )
+
+
+def _scoped_authorization(request: HttpRequest, pk: int) -> Authorization:
+    return get_object_or_404(
+        Authorization.objects.for_company(request.company).select_related("user"), pk=pk
+    )
+
+
+def _decide(request: HttpRequest, form: Any, action: Any, success: str) -> HttpResponse:
+    if not form.is_valid():
+        messages.error(request, _("Check the form: a choice is missing."))
+        return redirect("portal:my_company")
+    try:
+        action(form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect("portal:my_company")
+
+
+@require_POST
+@company_admin_required
+def access_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    auth = _scoped_authorization(request, pk)
+    form = RoleForm(request.POST)
+    return _decide(
+        request,
+        form,
+        lambda data: services.access_request_approve(
+            authorization=auth, actor=request.user, role=data["role"]
+        ),
+        _("Access granted to %(user)s.") % {"user": auth.user},
+    )
+
+
+@require_POST
+@company_admin_required
+def access_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    auth = _scoped_authorization(request, pk)
+    form = DecisionNoteForm(request.POST)
+    return _decide(
+        request,
+        form,
+        lambda data: services.access_request_refuse(
+            authorization=auth, actor=request.user, note=data["note"]
+        ),
+        _("The request of %(user)s has been refused.") % {"user": auth.user},
+    )
+
+
+@require_POST
+@company_admin_required
+def authorization_role(request: HttpRequest, pk: int) -> HttpResponse:
+    auth = _scoped_authorization(request, pk)
+    form = RoleForm(request.POST)
+    return _decide(
+        request,
+        form,
+        lambda data: services.authorization_change_role(
+            authorization=auth, actor=request.user, role=data["role"]
+        ),
+        _("The role of %(user)s has been changed.") % {"user": auth.user},
+    )
+
+
+@require_POST
+@company_admin_required
+def authorization_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    auth = _scoped_authorization(request, pk)
+    form = DecisionNoteForm(request.POST)
+    return _decide(
+        request,
+        form,
+        lambda data: services.authorization_revoke(
+            authorization=auth, actor=request.user, note=data["note"]
+        ),
+        _("The access of %(user)s has been revoked.") % {"user": auth.user},
+    )
+
+
+def _scoped_membership(request: HttpRequest, pk: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.for_company(request.company).select_related("user", "company"), pk=pk
+    )
+
+
+@require_POST
+@company_admin_required
+def member_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _scoped_membership(request, pk)
+    form = GrantForm(request.POST)
+    return _decide(
+        request,
+        form,
+        lambda data: services.authorization_grant(
+            company=request.company,
+            user=membership.user,
+            app=data["app"],
+            role=data["role"],
+            actor=request.user,
+        ),
+        _("Access granted to %(user)s.") % {"user": membership.user},
+    )
+
+
+@require_POST
+@company_admin_required
+def member_admin(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _scoped_membership(request, pk)
+    form = AdminFlagForm(request.POST)
+    return _decide(
+        request,
+        form,
+        lambda data: services.membership_set_admin(
+            membership=membership, actor=request.user, is_admin=data["is_admin"]
+        ),
+        _("The administrators of the company have been updated."),
+    )

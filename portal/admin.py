@@ -1,5 +1,16 @@
-from django.contrib import admin
+"""The agents' admin: sign-in through allauth, MFA required, access decisions as actions."""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import (
     Authorization,
@@ -12,6 +23,41 @@ from portal.models import (
     Site,
     User,
 )
+from portal.services import access_request_approve, access_request_refuse
+
+
+def staff_with_mfa(request: HttpRequest) -> bool:
+    """The admin opens only to active staff who signed in with a second factor enrolled."""
+    user = request.user
+    return bool(
+        user.is_active and user.is_staff and is_mfa_enabled(user, [Authenticator.Type.TOTP])
+    )
+
+
+def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """Every sign-in goes through allauth (rate limits, MFA stage); staff without MFA enrol first."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(next_url, reverse("account_login"))
+    if not user.is_staff:
+        raise PermissionDenied
+    if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+        messages.warning(
+            request,
+            _("Customer-service staff must use two-factor authentication: set it up to continue."),
+        )
+        return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': next_url})}")
+    return redirect(next_url)
+
+
+admin.site.has_permission = staff_with_mfa
+admin.site.login = admin_login
+admin.site.site_header = _("Customer Service Online: agents")
 
 
 @admin.register(User)
@@ -56,16 +102,76 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "company"]
 
 
+class AuthorizationEventInline(admin.TabularInline):
+    model = AuthorizationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "action", "role", "actor", "note"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Authorization)
 class AuthorizationAdmin(admin.ModelAdmin):
+    """Agents decide access requests here (companies without an administrator, or on demand)."""
+
     list_display = ["user", "company", "app", "role", "status", "requested_at", "decided_at"]
     list_filter = ["status", "app", "role"]
     search_fields = ["user__email", "company__name", "company__customer_number"]
+    list_select_related = ["user", "company"]
+    readonly_fields = ["status", "decided_by", "decided_at", "requested_at"]
+    autocomplete_fields = ["user", "company"]
+    inlines = [AuthorizationEventInline]
+    actions = ["approve", "refuse"]
+
+    def _decide(self, request, queryset, service, done) -> None:
+        count = 0
+        for auth in queryset:
+            try:
+                service(auth)
+            except ValidationError as error:
+                self.message_user(request, f"{auth}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected requests"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda auth: access_request_approve(authorization=auth, actor=request.user),
+            _("%(count)d request(s) approved."),
+        )
+
+    @admin.action(description=_("Refuse the selected requests"), permissions=["change"])
+    def refuse(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda auth: access_request_refuse(
+                authorization=auth,
+                actor=request.user,
+                note=str(_("Refused by customer service.")),
+            ),
+            _("%(count)d request(s) refused."),
+        )
 
 
 @admin.register(AuthorizationEvent)
 class AuthorizationEventAdmin(admin.ModelAdmin):
     list_display = ["at", "authorization", "action", "role", "actor"]
+    list_filter = ["action"]
+    list_select_related = ["authorization__user", "authorization__company", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(HelpContact)

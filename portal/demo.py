@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from portal.agents import make_agent
 from portal.applications import App
 from portal.models import (
     Authorization,
@@ -176,4 +177,7 @@ def seed_platform() -> World:
                     app=app,
                     defaults={"role": role, "status": Authorization.Status.GRANTED},
                 )
+    # The agent works in the admin through the group's permissions (never superuser);
+    # the admin asks them to set up two-factor authentication on first visit.
+    make_agent([world.users[email] for email, _f, _l, _lang, staff, _m in USERS if staff])
     return world
