@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RequestsInboxConfig(AppConfig):
     name = "requests_inbox"
+    verbose_name = _("My requests")
+
+    def ready(self) -> None:
+        from portal.applications import App, register_home_figures
+        from requests_inbox.figures import home_figures
+
+        register_home_figures(App.REQUESTS, home_figures)

@@ -1,0 +1,427 @@
+"""State changes of My requests: submit, reply (customer and agent), close, reopen, rate.
+
+Every service is keyword-only and atomic: it validates, saves, writes the status
+history row and queues e-mails through the outbox. Attachments are stored inside
+`atomic_with_files()` so a failure leaves neither rows nor blobs behind.
+"""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.files import ATTACHMENTS, atomic_with_files, store_upload
+from portal.models import Company, Event, StoredFile, Topic, User
+from portal.notify import absolute_url, notify
+from portal.references import reference_kinds, resolve_reference
+from requests_inbox.business_days import answer_due
+from requests_inbox.models import (
+    AUTO_CLOSE_AFTER,
+    WAITING_FOR_AGENT,
+    Message,
+    Rating,
+    Request,
+    Status,
+    StatusChange,
+)
+
+MAX_FILES = 10
+MAX_BODY_CHARS = 20_000
+MAX_SUBJECT_CHARS = 200
+MAX_REFERENCE_CHARS = 60
+
+
+# --- validation -------------------------------------------------------------------
+
+
+def validate_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Please write a message."), code="empty_message")
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError(
+            _("The message is too long: %(max)s characters at most.") % {"max": MAX_BODY_CHARS},
+            code="message_too_long",
+        )
+    return body
+
+
+def validate_attachment_set(files: Sequence[Any]) -> None:
+    """Per-message limits; each file is checked again (type, size) when stored."""
+    if len(files) > MAX_FILES:
+        raise ValidationError(
+            _("Too many files: %(max)s at most per message.") % {"max": MAX_FILES},
+            code="too_many_files",
+        )
+    total = sum(getattr(f, "size", 0) or 0 for f in files)
+    if total > settings.PORTAL_MESSAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The files are too large together: the limit is %(limit)s per message.")
+            % {"limit": filesizeformat(settings.PORTAL_MESSAGE_MAX_BYTES)},
+            code="message_too_large",
+        )
+
+
+def _store_attachments(
+    message: Message, files: Sequence[Any], *, stored: list[StoredFile], user: User | None
+) -> None:
+    for item in files:
+        if isinstance(item, StoredFile):
+            if item.company_id not in (None, message.company_id):
+                raise ValidationError(_("This file cannot be attached."), code="foreign_file")
+            message.attachments.add(item)
+            continue
+        upload: UploadedFile = item
+        stored_file = store_upload(upload, company=message.company, user=user, allowed=ATTACHMENTS)
+        stored.append(stored_file)
+        message.attachments.add(stored_file)
+
+
+def _lock(request: Request) -> Request:
+    return Request.objects.select_for_update().get(pk=request.pk)
+
+
+def _history(
+    request: Request, *, to: str, actor: User | None, note: str = "", frm: str = ""
+) -> None:
+    StatusChange.objects.create(
+        company_id=request.company_id,
+        request=request,
+        from_status=frm,
+        to_status=to,
+        actor=actor,
+        note=note[:200],
+    )
+
+
+def _set_status(request: Request, status: str, *, actor: User | None, note: str = "") -> None:
+    previous = request.status
+    if previous == status:
+        return
+    request.status = status
+    now = timezone.now()
+    if status == Status.CLOSED:
+        request.closed_at = now
+    elif previous == Status.CLOSED:
+        request.closed_at = None
+    if status == Status.ANSWERED:
+        request.answered_at = now
+    _history(request, frm=previous, to=status, actor=actor, note=note)
+
+
+# --- e-mail threading ---------------------------------------------------------------
+
+
+def mail_domain() -> str:
+    return urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+
+
+def thread_id(number: str) -> str:
+    """The conversation's root Message-ID; every outgoing e-mail refers to it."""
+    return f"<{number}@{mail_domain()}>"
+
+
+def thread_headers(request: Request) -> dict[str, str]:
+    root = thread_id(request.number)
+    headers = {
+        "Message-ID": f"<{request.number}.{uuid.uuid4().hex}@{mail_domain()}>",
+        "In-Reply-To": root,
+        "References": root,
+    }
+    reply_to = getattr(settings, "REQUESTS_REPLY_TO", "")
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    return headers
+
+
+def _context(request: Request, **extra: Any) -> dict[str, Any]:
+    return {
+        "number": request.number,
+        "subject": request.subject,
+        "url": absolute_url("requests_inbox:detail", number=request.number),
+        "due_at": timezone.localtime(request.due_at).isoformat(),
+        **extra,
+    }
+
+
+def _notify_requester(request: Request, template: str, **extra: Any) -> None:
+    notify(
+        event=Event.REQUEST,
+        template=template,
+        recipient=request.requester,
+        context=_context(request, **extra),
+        company=request.company,
+        headers=thread_headers(request),
+    )
+
+
+# --- customer side ------------------------------------------------------------------
+
+
+def resolve_request_reference(company: Company, category: str, reference: str) -> Any | None:
+    """The referenced object of the company, None for free text; raises for a bad number.
+
+    Another company's number gets exactly the same message as an unknown one.
+    """
+    reference = (reference or "").strip()
+    if not reference or category not in reference_kinds():
+        return None
+    found = resolve_reference(company, category, reference)
+    if found is None:
+        raise ValidationError(
+            _("No %(category)s with the reference “%(reference)s” was found for your company.")
+            % {"category": Topic(category).label.lower(), "reference": reference},
+            code="unknown_reference",
+        )
+    return found
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    company: Company,
+    user: User,
+    category: str,
+    subject: str,
+    message: str,
+    reference: str = "",
+    attachments: Sequence[Any] = (),
+    payload: dict[str, Any] | None = None,
+) -> Request:
+    """Create a request with its first message; acknowledge it by e-mail with the number."""
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError(_("Please give a subject."), code="empty_subject")
+    if len(subject) > MAX_SUBJECT_CHARS:
+        raise ValidationError(
+            _("The subject is too long: %(max)s characters at most.") % {"max": MAX_SUBJECT_CHARS},
+            code="subject_too_long",
+        )
+    if category not in Topic.values:
+        raise ValidationError(_("Please choose a category."), code="bad_category")
+    body = validate_body(message)
+    reference = (reference or "").strip()
+    if len(reference) > MAX_REFERENCE_CHARS:
+        raise ValidationError(_("The reference is too long."), code="reference_too_long")
+    target = resolve_request_reference(company, category, reference)
+    files = list(attachments)
+    validate_attachment_set(files)
+
+    now = timezone.now()
+    with atomic_with_files() as stored:
+        request = Request(
+            company=company,
+            requester=user,
+            number=f"TMP-{uuid.uuid4().hex}",
+            subject=subject,
+            category=category,
+            reference=reference,
+            payload=payload or {},
+            due_at=answer_due(company, now),
+            created_at=now,
+            last_message_at=now,
+        )
+        if target is not None:
+            request.reference_type = ContentType.objects.get_for_model(type(target))
+            request.reference_id = str(target.pk)
+        request.save()
+        request.number = tracking_number(request.pk, now)
+        Request.objects.filter(pk=request.pk).update(number=request.number)
+        first = Message.objects.create(
+            company=company, request=request, author=user, body=body, created_at=now
+        )
+        _store_attachments(first, files, stored=stored, user=user)
+        _history(request, to=Status.NEW, actor=user)
+        _notify_requester(request, "requests_inbox_acknowledgement")
+    return request
+
+
+def tracking_number(pk: int, at: datetime) -> str:
+    """Human-readable and unique without a lock: derived from the row id after insert."""
+    return f"CS-{timezone.localtime(at).year}-{pk:06d}"
+
+
+@transaction.atomic
+def request_customer_reply(
+    *, request: Request, user: User, body: str, attachments: Sequence[Any] = (), source: str = ""
+) -> Message:
+    """Add the customer's message; a closed request reopens within 30 days, never after."""
+    body = validate_body(body)
+    files = list(attachments)
+    validate_attachment_set(files)
+    with atomic_with_files() as stored:
+        request = _lock(request)
+        if request.status == Status.CLOSED:
+            if not request.can_reopen():
+                raise ValidationError(
+                    _(
+                        "This request was closed more than 30 days ago and can no longer be "
+                        "answered. Please write a new request."
+                    ),
+                    code="closed_for_good",
+                )
+        now = timezone.now()
+        message = Message.objects.create(
+            company_id=request.company_id,
+            request=request,
+            author=user,
+            body=body,
+            source=source or Message.Source.WEB,
+            created_at=now,
+        )
+        _store_attachments(message, files, stored=stored, user=user)
+        if request.status != Status.NEW:
+            note = _("Reopened by a reply") if request.status == Status.CLOSED else ""
+            _set_status(request, Status.IN_PROGRESS, actor=user, note=note)
+            request.due_at = answer_due(request.company, now)
+        request.last_message_at = now
+        request.save()
+    return message
+
+
+@transaction.atomic
+def request_close(*, request: Request, user: User) -> Request:
+    request = _lock(request)
+    if request.status == Status.CLOSED:
+        raise ValidationError(_("This request is already closed."), code="already_closed")
+    _set_status(request, Status.CLOSED, actor=user)
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_reopen(*, request: Request, user: User) -> Request:
+    request = _lock(request)
+    if request.status != Status.CLOSED:
+        raise ValidationError(_("This request is not closed."), code="not_closed")
+    if not request.can_reopen():
+        raise ValidationError(
+            _(
+                "This request was closed more than 30 days ago and can no longer be reopened. "
+                "Please write a new request."
+            ),
+            code="closed_for_good",
+        )
+    _set_status(request, Status.IN_PROGRESS, actor=user, note=_("Reopened by the customer"))
+    request.due_at = answer_due(request.company, timezone.now())
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_rate(*, request: Request, user: User, rating: str, comment: str = "") -> Request:
+    """Satisfaction after an answer; a later rating replaces the earlier one."""
+    if rating not in Rating.values:
+        raise ValidationError(_("Please choose good or bad."), code="bad_rating")
+    request = _lock(request)
+    if not request.can_rate:
+        raise ValidationError(
+            _("You can rate the answer once customer service has answered."), code="not_answered"
+        )
+    request.rating = rating
+    request.rating_comment = (comment or "").strip()[:2000]
+    request.rated_at = timezone.now()
+    request.save()
+    return request
+
+
+# --- agent side ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_reply(
+    *,
+    request: Request,
+    agent: User,
+    body: str,
+    internal: bool = False,
+    attachments: Sequence[Any] = (),
+) -> Message:
+    """An agent's answer (e-mailed to the customer, status answered) or internal note."""
+    body = validate_body(body)
+    files = list(attachments)
+    validate_attachment_set(files)
+    with atomic_with_files() as stored:
+        request = _lock(request)
+        now = timezone.now()
+        message = Message.objects.create(
+            company_id=request.company_id,
+            request=request,
+            author=agent,
+            is_agent=True,
+            internal=internal,
+            body=body,
+            source=Message.Source.ADMIN,
+            created_at=now,
+        )
+        _store_attachments(message, files, stored=stored, user=agent)
+        if request.assignee_id is None:
+            request.assignee = agent
+        if not internal:
+            _set_status(request, Status.ANSWERED, actor=agent)
+            request.answered_at = now
+            request.last_message_at = now
+            _notify_requester(
+                request,
+                "requests_inbox_answer",
+                body=body,
+                files=[f.original_name for f in message.attachments.all()],
+                rate_url=absolute_url("requests_inbox:rate", number=request.number),
+            )
+        elif request.status == Status.NEW:
+            _set_status(request, Status.IN_PROGRESS, actor=agent)
+        request.save()
+    return message
+
+
+@transaction.atomic
+def request_assign(*, request: Request, agent: User | None, actor: User | None = None) -> Request:
+    request = _lock(request)
+    request.assignee = agent
+    if agent is not None and request.status == Status.NEW:
+        _set_status(request, Status.IN_PROGRESS, actor=actor or agent)
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_set_status(
+    *, request: Request, status: str, actor: User | None, note: str = ""
+) -> Request:
+    """Agents' status actions in the queue."""
+    if status not in Status.values:
+        raise ValidationError(_("Unknown status."), code="bad_status")
+    request = _lock(request)
+    _set_status(request, status, actor=actor, note=note)
+    if status in WAITING_FOR_AGENT and request.due_at < timezone.now():
+        request.due_at = answer_due(request.company, timezone.now())
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_auto_close(*, request: Request) -> bool:
+    """Close an answered request left without reaction; tell the customer. False if it moved."""
+    request = _lock(request)
+    if request.status != Status.ANSWERED or request.answered_at is None:
+        return False
+    if timezone.now() - request.answered_at < AUTO_CLOSE_AFTER:
+        return False
+    _set_status(request, Status.CLOSED, actor=None, note=_("Closed automatically after 7 days"))
+    request.save()
+    _notify_requester(request, "requests_inbox_closed")
+    return True
+
+
+def visible_attachments(messages: Iterable[Message]) -> list[StoredFile]:
+    return [f for m in messages for f in m.attachments.all()]

@@ -1,0 +1,320 @@
+"""Customer pages of My requests. Thin: forms check shape, services change state.
+
+Visibility: a customer sees their own requests, a company administrator every
+request of the active company; anything else (another company's, a colleague's)
+is a 404 through `visible_requests()`.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from portal.access import app_view
+from portal.applications import App
+from portal.exports import Column, export_response
+from portal.files import serve
+from portal.models import StoredFile, Topic
+from requests_inbox.forms import SORTS, RateForm, ReplyForm, RequestFilterForm, RequestForm
+from requests_inbox.models import Message, Request, StatusChange
+from requests_inbox.services import (
+    request_close,
+    request_customer_reply,
+    request_rate,
+    request_reopen,
+    request_submit,
+)
+
+APP = App.REQUESTS
+PAGE_SIZE = 25
+FILES_AGAIN = gettext_lazy(
+    "For your security, files are not kept when the form has errors: please choose them again."
+)
+
+COLUMNS = [
+    Column(header=gettext_lazy("Tracking number"), value=lambda r: r.number),
+    Column(header=gettext_lazy("Subject"), value=lambda r: r.subject),
+    Column(header=gettext_lazy("Category"), value=lambda r: r.get_category_display()),
+    Column(header=gettext_lazy("Reference"), value=lambda r: r.reference),
+    Column(header=gettext_lazy("Status"), value=lambda r: r.get_status_display()),
+    Column(header=gettext_lazy("Created"), value=lambda r: r.created_at),
+    Column(header=gettext_lazy("Answer expected by"), value=lambda r: r.due_at),
+    Column(header=gettext_lazy("Requester"), value=lambda r: r.requester.email),
+]
+
+
+FILE_ERRORS = {
+    "too_many_files",
+    "message_too_large",
+    "too_large",
+    "empty",
+    "bad_type",
+    "zip_bomb",
+    "bad_zip",
+    "foreign_file",
+}
+
+
+def error_field(exc: ValidationError) -> str | None:
+    """Which form field a service's ValidationError belongs to (None: the whole form)."""
+    code = getattr(exc, "code", None)
+    if code in FILE_ERRORS:
+        return "attachments"
+    if code == "unknown_reference" or code == "reference_too_long":
+        return "reference"
+    if code in ("empty_subject", "subject_too_long"):
+        return "subject"
+    if code in ("empty_message", "message_too_long"):
+        return "message"
+    return None
+
+
+def is_admin(request: HttpRequest) -> bool:
+    membership = getattr(request, "membership", None)
+    return bool(membership and membership.is_company_admin)
+
+
+def visible_requests(request: HttpRequest) -> QuerySet[Request]:
+    return Request.objects.for_company(request.company).visible_to(
+        request.user, is_company_admin=is_admin(request)
+    )
+
+
+def get_visible(request: HttpRequest, number: str) -> Request:
+    return get_object_or_404(
+        visible_requests(request).select_related("requester", "company__country"), number=number
+    )
+
+
+def filtered(request: HttpRequest) -> tuple[RequestFilterForm, QuerySet[Request], str]:
+    form = RequestFilterForm(request.GET or None)
+    qs = visible_requests(request).select_related("requester")
+    sort = "-created"
+    if form.is_valid():
+        data = form.cleaned_data
+        qs = qs.search(data["q"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["category"]:
+            qs = qs.filter(category=data["category"])
+        if data["created_from"]:
+            qs = qs.filter(created_at__date__gte=data["created_from"])
+        if data["created_to"]:
+            qs = qs.filter(created_at__date__lte=data["created_to"])
+        sort = data["sort"] or sort
+    return form, qs.order_by(*SORTS[sort]), sort
+
+
+@app_view(APP)
+def request_list(request: HttpRequest) -> HttpResponse:
+    form, qs, sort = filtered(request)
+    page = paginate(
+        request, qs.annotate(message_count=Count("messages", filter=Q(messages__internal=False)))
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "query": query.urlencode(),
+        "sort_query": _without(request, "sort", "page"),
+        "is_company_admin": is_admin(request),
+    }
+    template = (
+        "requests_inbox/_request_table.html" if request.htmx else "requests_inbox/request_list.html"
+    )
+    return render(request, template, context)
+
+
+def _without(request: HttpRequest, *keys: str) -> str:
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def paginate(request: HttpRequest, qs: QuerySet) -> Any:
+    """Page by page; a page beyond the end shows the last one, garbage shows the first."""
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@app_view(APP)
+def request_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _form, qs, _sort = filtered(request)
+    return export_response(fmt, qs.iterator(chunk_size=2000), COLUMNS, "my-requests")
+
+
+@app_view(APP)
+def request_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = request_submit(
+                    company=request.company,
+                    user=request.user,
+                    category=data["category"],
+                    subject=data["subject"],
+                    message=data["message"],
+                    reference=data["reference"],
+                    attachments=data["attachments"],
+                )
+            except ValidationError as exc:
+                form.add_error(error_field(exc), exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. Your request %(number)s was sent; an acknowledgement is on its way by e-mail."
+                    )
+                    % {"number": created.number},
+                )
+                return redirect(created)
+        files_again = bool(request.FILES)
+    else:
+        initial = {}
+        category = request.GET.get("category", "")
+        if category in Topic.values:
+            initial["category"] = category
+        reference = request.GET.get("reference", "")[:60]
+        if reference:
+            initial["reference"] = reference
+        form = RequestForm(initial=initial)
+        files_again = False
+    return render(
+        request,
+        "requests_inbox/request_form.html",
+        {"form": form, "files_again": files_again, "files_again_text": FILES_AGAIN},
+    )
+
+
+def detail_context(request: HttpRequest, obj: Request, **extra: Any) -> dict[str, Any]:
+    """Conversation (internal notes never), documents both ways, status history: 3 queries."""
+    conversation = list(
+        Message.objects.for_company(request.company)
+        .public()
+        .filter(request=obj)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("attachments", queryset=StoredFile.objects.order_by("created_at"))
+        )
+    )
+    history = list(
+        StatusChange.objects.for_company(request.company)
+        .filter(request=obj)
+        .select_related("actor")
+    )
+    documents = [(m, f) for m in conversation for f in m.attachments.all()]
+    return {
+        "object": obj,
+        "conversation": conversation,
+        "documents": documents,
+        "history": history,
+        "reply_form": extra.pop("reply_form", None) or ReplyForm(),
+        "rate_form": extra.pop("rate_form", None)
+        or RateForm(initial={"rating": obj.rating or None}),
+        "files_again_text": FILES_AGAIN,
+        **extra,
+    }
+
+
+@app_view(APP)
+def request_detail(request: HttpRequest, number: str) -> HttpResponse:
+    obj = get_visible(request, number)
+    return render(request, "requests_inbox/request_detail.html", detail_context(request, obj))
+
+
+@app_view(APP)
+@require_POST
+def request_reply_view(request: HttpRequest, number: str) -> HttpResponse:
+    obj = get_visible(request, number)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            request_customer_reply(
+                request=obj,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationError as exc:
+            form.add_error(error_field(exc), exc)
+        else:
+            messages.success(request, _("Your reply was added to the request."))
+            return redirect(obj)
+    context = detail_context(request, obj, reply_form=form, files_again=bool(request.FILES))
+    return render(request, "requests_inbox/request_detail.html", context, status=400)
+
+
+@app_view(APP)
+@require_POST
+def request_close_view(request: HttpRequest, number: str) -> HttpResponse:
+    obj = get_visible(request, number)
+    try:
+        request_close(request=obj, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request is closed. You can reopen it within 30 days."))
+    return redirect(obj)
+
+
+@app_view(APP)
+@require_POST
+def request_reopen_view(request: HttpRequest, number: str) -> HttpResponse:
+    obj = get_visible(request, number)
+    try:
+        request_reopen(request=obj, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The request is open again."))
+    return redirect(obj)
+
+
+@app_view(APP)
+def request_rate_view(request: HttpRequest, number: str) -> HttpResponse:
+    """GET (the e-mail link) shows the rating form; only the POST records anything."""
+    obj = get_visible(request, number)
+    if request.method == "POST":
+        form = RateForm(request.POST)
+        if form.is_valid():
+            try:
+                request_rate(
+                    request=obj,
+                    user=request.user,
+                    rating=form.cleaned_data["rating"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Thank you for your feedback."))
+                return redirect(obj)
+    else:
+        form = RateForm(initial={"rating": obj.rating or None, "comment": obj.rating_comment})
+    return render(request, "requests_inbox/request_rate.html", {"object": obj, "form": form})
+
+
+@app_view(APP)
+def attachment_download(request: HttpRequest, number: str, file_id: str) -> HttpResponse:
+    """A document of the conversation, only for someone who can see the request."""
+    obj = get_visible(request, number)
+    stored = get_object_or_404(
+        StoredFile.objects.for_company(request.company)
+        .filter(request_messages__request=obj, request_messages__internal=False)
+        .distinct(),
+        pk=file_id,
+    )
+    return serve(stored)
