@@ -6,7 +6,7 @@ app_name = "requests_inbox"
 
 urlpatterns = [
     path("", views.request_list, name="list"),
-    path("export.<str:fmt>", views.request_export, name="export"),
+    path("export/", views.request_export, name="export"),
     path("new/", views.request_create, name="create"),
     path("<str:number>/", views.request_detail, name="detail"),
     path("<str:number>/reply/", views.request_reply_view, name="reply"),

@@ -147,7 +147,9 @@ def paginate(request: HttpRequest, qs: QuerySet) -> Any:
 
 
 @app_view(APP)
-def request_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def request_export(request: HttpRequest) -> HttpResponse:
+    """CSV or XLSX (`?fmt=`) of the current selection (same filters as the list)."""
+    fmt = request.GET.get("fmt", "csv")
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _form, qs, _sort = filtered(request)
