@@ -1,0 +1,53 @@
+"""Forms check the shape of input; rules live in orders.services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import ReportFormat, ReportFrequency
+from orders.services import parse_recipients
+
+
+class SaveReportForm(forms.Form):
+    name = forms.CharField(label=_("Report name"), max_length=100)
+    shared = forms.BooleanField(label=_("Share with my company"), required=False)
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+
+class ReportEmailForm(forms.Form):
+    MODES = [("attach", _("Attach the file")), ("link", _("Send a link to the report"))]
+
+    recipients = forms.CharField(
+        label=_("Send to"),
+        help_text=_("Up to 10 e-mail addresses, separated by commas or new lines."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    format = forms.ChoiceField(label=_("File format"), choices=ReportFormat.choices)
+    mode = forms.ChoiceField(
+        label=_("How"), choices=MODES, initial="attach", widget=forms.RadioSelect
+    )
+
+    def clean_recipients(self) -> list[str]:
+        try:
+            return parse_recipients(self.cleaned_data["recipients"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+
+class ScheduleForm(forms.Form):
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=ReportFrequency.choices)
+    format = forms.ChoiceField(label=_("File format"), choices=ReportFormat.choices)
+
+
+class GuestLookupForm(forms.Form):
+    customer_number = forms.CharField(
+        label=_("Customer number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    reference = forms.CharField(
+        label=_("Order number or purchase order number"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

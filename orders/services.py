@@ -1,0 +1,280 @@
+"""Order services: status history, custom reports, report e-mails and schedules.
+
+Keyword-only, typed, atomic; rule violations raise ValidationError with a code.
+E-mails go through the outbox (portal.notify) with the generated file stored
+privately (portal.files.store_bytes) and attached, or with a link to the report.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.http import Http404, QueryDict
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from orders.filters import OrderFilterForm
+from orders.models import (
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    ReportFormat,
+    ReportFrequency,
+    ReportSchedule,
+    SavedReport,
+)
+from orders.report_files import CONTENT_TYPES, report_bytes
+from orders.reports import STANDARD_REPORTS, Report, resolve_report
+from portal.access import has_app_role
+from portal.applications import App
+from portal.files import atomic_with_files, store_bytes
+from portal.models import Company, Event, Membership, Notification, User
+from portal.notify import absolute_url, notify
+
+MAX_RECIPIENTS = 10
+EMAIL_TEMPLATE = "orders_report"
+
+
+@transaction.atomic
+def order_status_change(
+    *, order: Order, status: str, at: datetime.datetime | None = None, note: str = ""
+) -> Order:
+    """Move an order to `status` and keep the step for the timeline."""
+    if status not in OrderStatus.values:
+        raise ValidationError(_("Unknown order status."), code="bad_status")
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    order.status = status
+    order.save(update_fields=["status", "updated_at"])
+    OrderStatusChange.objects.create(
+        company_id=order.company_id, order=order, status=status, at=at or timezone.now(), note=note
+    )
+    return order
+
+
+@transaction.atomic
+def saved_report_create(
+    *, company: Company, owner: User, name: str, query: str, shared: bool
+) -> SavedReport:
+    """Save the list's current filters under a name (only valid filters are kept)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Give the report a name."), code="no_name")
+    form = OrderFilterForm(QueryDict(query or ""), company=company)
+    clean_query = form.query_string()
+    return SavedReport.objects.create(
+        company=company, owner=owner, name=name[:100], query=clean_query, shared=shared
+    )
+
+
+@transaction.atomic
+def saved_report_delete(*, report: SavedReport, user: User) -> None:
+    if report.owner_id != user.pk:
+        raise ValidationError(_("Only the owner can delete this report."), code="not_owner")
+    report.delete()
+
+
+def parse_recipients(text: str) -> list[str]:
+    """A comma/semicolon/newline separated list of at most 10 valid e-mail addresses."""
+    raw = [p.strip() for p in (text or "").replace(";", ",").replace("\n", ",").split(",")]
+    addresses: list[str] = []
+    for item in raw:
+        if not item:
+            continue
+        try:
+            validate_email(item)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(address)s” is not a valid e-mail address."),
+                code="bad_address",
+                params={"address": item[:80]},
+            ) from None
+        if item.lower() not in addresses:
+            addresses.append(item.lower())
+    if len(addresses) > MAX_RECIPIENTS:
+        raise ValidationError(
+            _("Send to at most %(max)d addresses at a time."),
+            code="too_many",
+            params={"max": MAX_RECIPIENTS},
+        )
+    return addresses
+
+
+def _report_link(report: Report) -> str:
+    return absolute_url("orders:report", key=report.key)
+
+
+def _attachment(
+    report: Report, fmt: str, *, company: Company, user: User | None, language: str
+) -> tuple[Any, dict[str, str]]:
+    data = report_bytes(report, fmt, company=company, language=language)
+    filename = f"{report.filename()}.{fmt}"
+    stored = store_bytes(
+        data, name=filename, content_type=CONTENT_TYPES[fmt], company=company, user=user
+    )
+    return stored, {
+        "storage_name": stored.storage_name,
+        "filename": filename,
+        "content_type": CONTENT_TYPES[fmt],
+    }
+
+
+def _context(report: Report, company: Company, sender: User | None, attached: bool) -> dict:
+    return {
+        "report_title": str(report.title),
+        "company_name": company.name,
+        "sender": str(sender) if sender else "",
+        "link": _report_link(report),
+        "attached": attached,
+    }
+
+
+def report_email(
+    *,
+    company: Company,
+    sender: User,
+    report: Report,
+    recipients: list[str],
+    fmt: str,
+    attach: bool,
+) -> list[Notification]:
+    """E-mail a report to addresses (a colleague's address gets their language and preferences).
+
+    The file is rendered once per language and stored privately; the outbox sends it attached.
+    """
+    if fmt not in ReportFormat.values:
+        raise ValidationError(_("Unknown file format."), code="bad_format")
+    if not recipients:
+        raise ValidationError(_("Give at least one e-mail address."), code="no_recipient")
+    if len(recipients) > MAX_RECIPIENTS:
+        raise ValidationError(
+            _("Send to at most %(max)d addresses at a time."),
+            code="too_many",
+            params={"max": MAX_RECIPIENTS},
+        )
+    colleagues = {
+        m.user.email.lower(): m.user
+        for m in Membership.objects.for_company(company)
+        .filter(user__email__in=recipients)
+        .select_related("user")
+    }
+    rows: list[Notification] = []
+    files: dict[str, dict[str, str]] = {}
+    with atomic_with_files() as stored:
+        for address in recipients:
+            user = colleagues.get(address)
+            language = user.preferred_language if user else sender.preferred_language
+            attachments = []
+            if attach:
+                if language not in files:
+                    with translation.override(language):
+                        blob, files[language] = _attachment(
+                            report, fmt, company=company, user=sender, language=language
+                        )
+                    stored.append(blob)
+                attachments = [files[language]]
+            with translation.override(language):
+                context = _context(report, company, sender, attach)
+            row = notify(
+                event=Event.ORDER_REPORT,
+                template=EMAIL_TEMPLATE,
+                recipient=user or address,
+                context=context,
+                company=company,
+                language=language,
+                attachments=attachments,
+            )
+            if row is not None:
+                rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def report_schedule_create(
+    *, company: Company, owner: User, report_key: str, frequency: str, fmt: str
+) -> ReportSchedule:
+    """Send a report to its owner every week or month (the owner must be able to see it)."""
+    if frequency not in ReportFrequency.values:
+        raise ValidationError(_("Choose weekly or monthly."), code="bad_frequency")
+    if fmt not in ReportFormat.values:
+        raise ValidationError(_("Unknown file format."), code="bad_format")
+    report = resolve_report(company, owner, report_key)
+    try:
+        with transaction.atomic():
+            return ReportSchedule.objects.create(
+                company=company,
+                owner=owner,
+                report_key=report.key,
+                saved_report=report.saved,
+                frequency=frequency,
+                format=fmt,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("This report is already scheduled at that frequency."), code="duplicate"
+        ) from None
+
+
+@transaction.atomic
+def report_schedule_delete(*, schedule: ReportSchedule, user: User) -> None:
+    if schedule.owner_id != user.pk:
+        raise ValidationError(_("Only the owner can stop this schedule."), code="not_owner")
+    schedule.delete()
+
+
+def schedule_period(schedule: ReportSchedule, today: datetime.date) -> str:
+    """The period a send belongs to: ISO week for weekly, month for monthly."""
+    if schedule.frequency == ReportFrequency.MONTHLY:
+        return f"{today:%Y-%m}"
+    year, week, _day = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def dedupe_key(schedule: ReportSchedule, today: datetime.date) -> str:
+    return f"orders:report:{schedule.pk}:{schedule_period(schedule, today)}"
+
+
+def scheduled_reports_send(*, today: datetime.date | None = None) -> int:
+    """Send every schedule not yet sent in its current period; exactly once thanks to dedupe_key.
+
+    A schedule whose owner lost the application (or the report) is skipped, not sent.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    schedules = ReportSchedule.objects.select_related("owner", "company__country")
+    for schedule in schedules.iterator():
+        key = dedupe_key(schedule, today)
+        if Notification.objects.filter(dedupe_key=key).exists():
+            continue
+        owner, company = schedule.owner, schedule.company
+        if not owner.is_active or not has_app_role(owner, company, App.ORDERS):
+            continue
+        if schedule.report_key not in STANDARD_REPORTS and schedule.saved_report_id is None:
+            continue
+        try:
+            report = resolve_report(company, owner, schedule.report_key)
+        except Http404:
+            continue
+        language = owner.preferred_language
+        with atomic_with_files() as stored:
+            blob, attachment = _attachment(
+                report, schedule.format, company=company, user=owner, language=language
+            )
+            stored.append(blob)
+            with translation.override(language):
+                context = _context(report, company, None, True)
+            context["frequency"] = schedule.frequency
+            context["schedules_link"] = absolute_url("orders:reports")
+            row = notify(
+                event=Event.ORDER_REPORT,
+                template=EMAIL_TEMPLATE,
+                recipient=owner,
+                context=context,
+                company=company,
+                attachments=[attachment],
+                dedupe_key=key,
+            )
+        if row is not None:
+            sent += 1
+    return sent

@@ -1,0 +1,296 @@
+"""Order Status Online pages: thin views behind the gate (guest lookup excepted).
+
+Every read starts from `for_company(request.company)`; an order or report of
+another company is a 404, exactly like a missing one.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from orders import guest_limits, services
+from orders.filters import DEFAULT_SORT, OrderFilterForm
+from orders.forms import GuestLookupForm, ReportEmailForm, SaveReportForm, ScheduleForm
+from orders.guest import guest_lookup
+from orders.models import Order, ReportSchedule, SavedReport
+from orders.report_files import download_response, table
+from orders.reports import ORDER_COLUMNS, STANDARD_REPORTS, resolve_report
+from portal import exports
+from portal.access import app_view, public_view
+from portal.applications import App
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 25
+SORTABLE = [
+    ("number", gettext_lazy("Order number")),
+    ("po", gettext_lazy("PO number")),
+    ("ordered_on", gettext_lazy("Ordered on")),
+    ("status", gettext_lazy("Status")),
+    ("country", gettext_lazy("Country")),
+    ("total", gettext_lazy("Total")),
+]
+
+
+def _filtered(request: HttpRequest) -> tuple[OrderFilterForm, object]:
+    form = OrderFilterForm(request.GET or None, company=request.company)
+    queryset = form.apply(Order.objects.for_company(request.company))
+    return form, queryset
+
+
+def _sort_headers(form: OrderFilterForm) -> list[dict]:
+    """Column headers with the link that sorts by them (toggling the direction)."""
+    base = form.query_string(with_sort=False)
+    current = form.sort_key
+    headers = []
+    for key, label in SORTABLE:
+        if current == key:
+            direction, target = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            direction, target = "descending", key
+        else:
+            direction, target = "", key
+        query = f"{base}&{urlencode({'sort': target})}" if base else urlencode({"sort": target})
+        headers.append({"key": key, "label": label, "direction": direction, "query": query})
+    return headers
+
+
+@app_view(App.ORDERS)
+def order_list(request: HttpRequest) -> HttpResponse:
+    form, queryset = _filtered(request)
+    paginator = Paginator(queryset.select_related("country", "ship_to"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = form.query_string()
+    context = {
+        "form": form,
+        "page": page,
+        "orders": page.object_list,
+        "headers": _sort_headers(form),
+        "query": query,
+        "page_query": query,
+        "save_form": SaveReportForm(initial={"query": query}),
+        "sort": form.sort_key if form.sort_key != DEFAULT_SORT else "",
+    }
+    if request.htmx:
+        return render(request, "orders/_order_results.html", context)
+    return render(request, "orders/order_list.html", context)
+
+
+@app_view(App.ORDERS)
+def order_export(request: HttpRequest) -> HttpResponse:
+    """The current selection (same filters as the list) as CSV or XLSX: ?fmt=csv|xlsx."""
+    fmt = request.GET.get("fmt", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _form, queryset = _filtered(request)
+    items = queryset.select_related("country", "ship_to").iterator(chunk_size=2000)
+    return exports.export_response(fmt, items, ORDER_COLUMNS, "orders")
+
+
+@app_view(App.ORDERS)
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = get_object_or_404(
+        Order.objects.for_company(request.company).select_related("country", "ship_to"),
+        number=number,
+    )
+    shipments = order.shipments.select_related("carrier").prefetch_related("lines")
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "shipments": shipments,
+            "timeline": order.status_changes.all(),
+        },
+    )
+
+
+@app_view(App.ORDERS)
+def report_list(request: HttpRequest) -> HttpResponse:
+    saved = SavedReport.objects.for_company(request.company).visible_to(request.user)
+    schedules = ReportSchedule.objects.for_company(request.company).filter(owner=request.user)
+    titles = {r.key: r.title for r in STANDARD_REPORTS.values()}
+    titles.update({str(s.pk): s.name for s in saved})
+    schedule_rows = [
+        {"schedule": s, "title": titles.get(s.report_key, s.report_key)} for s in schedules
+    ]
+    return render(
+        request,
+        "orders/report_list.html",
+        {
+            "standard": STANDARD_REPORTS.values(),
+            "saved": saved.select_related("owner"),
+            "schedules": schedule_rows,
+        },
+    )
+
+
+@app_view(App.ORDERS)
+def report_detail(request: HttpRequest, key: str) -> HttpResponse:
+    report = resolve_report(request.company, request.user, key)
+    for error in report.errors:
+        messages.warning(request, error)
+    return render(
+        request,
+        "orders/report_detail.html",
+        {
+            "report": report,
+            "schedule_form": ScheduleForm(),
+            **table(report),
+        },
+    )
+
+
+@app_view(App.ORDERS)
+def report_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404
+    report = resolve_report(request.company, request.user, key)
+    return download_response(report, fmt, company=request.company, language=get_language())
+
+
+@app_view(App.ORDERS)
+@require_POST
+def report_save(request: HttpRequest) -> HttpResponse:
+    form = SaveReportForm(request.POST)
+    if form.is_valid():
+        try:
+            report = services.saved_report_create(
+                company=request.company,
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                query=form.cleaned_data["query"],
+                shared=form.cleaned_data["shared"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The report “%(name)s” was saved.") % {"name": report.name})
+            return redirect("orders:report", key=str(report.pk))
+    else:
+        messages.error(request, _("Give the report a name (100 characters at most)."))
+    query = form.data.get("query", "")
+    return redirect(f"{reverse('orders:list')}?{query}" if query else reverse("orders:list"))
+
+
+@app_view(App.ORDERS)
+@require_POST
+def report_delete(request: HttpRequest, key: str) -> HttpResponse:
+    if not key.isdigit() or len(key) > 18:
+        raise Http404
+    report = get_object_or_404(
+        SavedReport.objects.for_company(request.company).visible_to(request.user), pk=int(key)
+    )
+    try:
+        services.saved_report_delete(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orders:report", key=key)
+    messages.success(request, _("The report was deleted."))
+    return redirect("orders:reports")
+
+
+@app_view(App.ORDERS)
+def report_email(request: HttpRequest, key: str) -> HttpResponse:
+    report = resolve_report(request.company, request.user, key)
+    if request.method == "POST":
+        form = ReportEmailForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_email(
+                    company=request.company,
+                    sender=request.user,
+                    report=report,
+                    recipients=form.cleaned_data["recipients"],
+                    fmt=form.cleaned_data["format"],
+                    attach=form.cleaned_data["mode"] == "attach",
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The report is on its way."))
+                return redirect("orders:report", key=report.key)
+    else:
+        form = ReportEmailForm(initial={"recipients": request.user.email, "format": "pdf"})
+    return render(request, "orders/report_email_form.html", {"report": report, "form": form})
+
+
+@app_view(App.ORDERS)
+@require_POST
+def report_schedule(request: HttpRequest, key: str) -> HttpResponse:
+    report = resolve_report(request.company, request.user, key)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_schedule_create(
+                company=request.company,
+                owner=request.user,
+                report_key=report.key,
+                frequency=form.cleaned_data["frequency"],
+                fmt=form.cleaned_data["format"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The report will be sent to you by e-mail."))
+    else:
+        messages.error(request, _("Choose a frequency and a file format."))
+    return redirect("orders:report", key=report.key)
+
+
+@app_view(App.ORDERS)
+@require_POST
+def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(
+        ReportSchedule.objects.for_company(request.company).filter(owner=request.user), pk=pk
+    )
+    services.report_schedule_delete(schedule=schedule, user=request.user)
+    messages.success(request, _("The schedule was stopped."))
+    return redirect("orders:reports")
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@public_view
+def guest_lookup_view(request: HttpRequest) -> HttpResponse:
+    """Basic order status for guests; rate-limited, and silent about which part was wrong."""
+    form = GuestLookupForm(request.POST or None)
+    context: dict = {"form": form, "searched": False, "results": []}
+    if request.method == "POST" and form.is_valid():
+        customer_number = form.cleaned_data["customer_number"]
+        try:
+            verdict = guest_limits.check(
+                client_address=_client_address(request), customer_number=customer_number
+            )
+        except guest_limits.CacheUnavailable as exc:
+            log.warning("guest lookup limiter unavailable", extra={"error": str(exc)})
+            response = render(request, "orders/guest_unavailable.html", status=503)
+            response.headers["Retry-After"] = "60"
+            return response
+        if not verdict.allowed:
+            response = render(
+                request,
+                "orders/guest_limited.html",
+                {"retry_after": verdict.retry_after},
+                status=429,
+            )
+            response.headers["Retry-After"] = str(verdict.retry_after)
+            return response
+        context["searched"] = True
+        context["results"] = guest_lookup(
+            customer_number=customer_number, reference=form.cleaned_data["reference"]
+        )
+    response = render(request, "orders/guest_lookup.html", context)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
