@@ -1,0 +1,681 @@
+"""State changes of Invoices On-Line: issue, decide, dispute, copies, share links, ZIPs, overdue.
+
+Every service is keyword-only and atomic: it validates, saves, writes the
+invoice's history row and queues e-mails through the outbox. Rule violations
+raise ValidationError with a message meant for the user.
+"""
+
+import secrets
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from invoices import rendering
+from invoices.models import (
+    UNPAID,
+    ApprovalStatus,
+    BillingAccount,
+    Invoice,
+    InvoiceEvent,
+    InvoiceLine,
+    PaymentStatus,
+    ShareLink,
+    ZipJob,
+)
+from portal.applications import App
+from portal.files import ZIP, store_bytes
+from portal.models import Authorization, Company, Event, User
+from portal.notify import absolute_url, notify
+
+CENT = Decimal("0.01")
+MAX_COPY_RECIPIENTS = 10
+COPIES_PER_HOUR = 20
+MAX_ZIP_INVOICES = 500
+
+
+def zip_direct_max() -> int:
+    """Up to this many PDFs the ZIP streams in the response; more go to the worker."""
+    return getattr(settings, "INVOICE_ZIP_DIRECT_MAX", 20)
+
+
+# --- reading helpers used by views and services ---------------------------------------
+
+
+def open_dispute_requests(company_field: str = "company", number_field: str = "number") -> Any:
+    """Subquery: an open My-requests request of category "invoices" names this invoice."""
+    from requests_inbox.models import Request, Status
+
+    return (
+        Request.objects.filter(
+            company=OuterRef(company_field), category=App.INVOICES, reference=OuterRef(number_field)
+        )
+        .exclude(status=Status.CLOSED)
+        .values("pk")
+    )
+
+
+def with_dispute(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Annotate `is_disputed`: shown until the agents close the request (derived, never synced)."""
+    return queryset.annotate(is_disputed=Exists(open_dispute_requests()))
+
+
+def is_disputed(invoice: Invoice) -> bool:
+    from requests_inbox.models import Request, Status
+
+    return (
+        Request.objects.filter(
+            company_id=invoice.company_id, category=App.INVOICES, reference=invoice.number
+        )
+        .exclude(status=Status.CLOSED)
+        .exists()
+    )
+
+
+def invoice_users(company: Company) -> QuerySet[User]:
+    """Active users holding a granted invoices authorization for the company."""
+    return User.objects.filter(
+        is_active=True,
+        authorizations__company=company,
+        authorizations__app=App.INVOICES,
+        authorizations__status=Authorization.Status.GRANTED,
+    ).distinct()
+
+
+def _history(invoice: Invoice, action: str, actor: User | None, **detail: Any) -> InvoiceEvent:
+    return InvoiceEvent.objects.create(invoice=invoice, action=action, actor=actor, detail=detail)
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(CENT))
+
+
+# --- issuing -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invoice_issue(
+    *,
+    company: Company,
+    billing_account: BillingAccount,
+    number: str,
+    issue_date: date,
+    due_date: date,
+    lines: Sequence[dict[str, Any]],
+    currency: str | None = None,
+    po_number: str = "",
+    order_number: str = "",
+    contract_number: str = "",
+    payment_terms: str = "",
+    actor: User | None = None,
+) -> Invoice:
+    """Create an invoice with its lines and totals; e-mail the users who asked for new invoices.
+
+    `lines`: dicts with part_number, description, quantity, unit_price, tax_rate.
+    """
+    number = (number or "").strip()
+    if not number:
+        raise ValidationError(_("Please give an invoice number."), code="no_number")
+    if billing_account.company_id != company.pk:
+        raise ValidationError(_("This billing account is not the company's."), code="foreign")
+    if Invoice.objects.for_company(company).filter(number=number).exists():
+        raise ValidationError(
+            _("Invoice %(number)s already exists.") % {"number": number}, code="duplicate"
+        )
+    if due_date < issue_date:
+        raise ValidationError(_("The due date is before the issue date."), code="due_before")
+    if not lines:
+        raise ValidationError(_("An invoice needs at least one line."), code="no_lines")
+    invoice = Invoice(
+        company=company,
+        number=number,
+        billing_account=billing_account,
+        country=company.country,
+        issue_date=issue_date,
+        due_date=due_date,
+        currency=currency or billing_account.currency,
+        po_number=po_number,
+        order_number=order_number,
+        contract_number=contract_number,
+        payment_terms=payment_terms,
+    )
+    built = []
+    subtotal = tax_total = Decimal("0")
+    for position, data in enumerate(lines, start=1):
+        quantity = Decimal(str(data.get("quantity", 1)))
+        unit_price = Decimal(str(data["unit_price"]))
+        tax_rate = Decimal(str(data.get("tax_rate", "20")))
+        line_total = (quantity * unit_price).quantize(CENT, ROUND_HALF_UP)
+        line = InvoiceLine(
+            position=position,
+            part_number=data.get("part_number", ""),
+            description=data["description"],
+            quantity=quantity,
+            unit_price=unit_price,
+            tax_rate=tax_rate,
+            line_total=line_total,
+        )
+        subtotal += line_total
+        tax_total += line.tax_amount
+        built.append(line)
+    invoice.subtotal = subtotal
+    invoice.tax_total = tax_total
+    invoice.total = subtotal + tax_total
+    invoice.save()
+    for line in built:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(built)
+    _history(invoice, InvoiceEvent.Action.ISSUED, actor, total=_money(invoice.total))
+    if company.country.offers(App.INVOICES):
+        for user in invoice_users(company):
+            notify(
+                event=Event.INVOICE_NEW,
+                template="invoices_new",
+                recipient=user,
+                company=company,
+                context=_mail_context(invoice, user.preferred_language),
+                dedupe_key=f"invoices:new:{invoice.pk}:{user.pk}",
+            )
+    return invoice
+
+
+def _mail_context(invoice: Invoice, language: str) -> dict[str, Any]:
+    """Plain strings only (the outbox stores JSON), formatted in the recipient's language."""
+    with translation.override(language):
+        return {
+            "number": invoice.number,
+            "company_name": invoice.company.name,
+            "total": formats.number_format(invoice.total, 2, use_l10n=True, force_grouping=True),
+            "open_amount": formats.number_format(
+                invoice.open_amount, 2, use_l10n=True, force_grouping=True
+            ),
+            "currency": invoice.currency,
+            "issue_date": formats.date_format(invoice.issue_date, "DATE_FORMAT"),
+            "due_date": formats.date_format(invoice.due_date, "DATE_FORMAT"),
+            "url": absolute_url("invoices:detail", number=invoice.number),
+        }
+
+
+# --- approval ------------------------------------------------------------------------
+
+
+class Decision:
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+@transaction.atomic
+def invoice_decide(
+    *,
+    company: Company,
+    number: str,
+    user: User,
+    decision: str,
+    comment: str = "",
+    version: int | None = None,
+) -> Invoice:
+    """Approve or reject. The row is locked; a decision taken meanwhile by someone else
+    (version moved on) is reported, never overwritten."""
+    if decision not in (Decision.APPROVE, Decision.REJECT):
+        raise ValidationError(_("Please choose to approve or to reject."), code="bad_decision")
+    comment = (comment or "").strip()
+    if decision == Decision.REJECT and not comment:
+        raise ValidationError(_("Please say why you reject this invoice."), code="comment_required")
+    invoice = (
+        Invoice.objects.for_company(company)
+        .select_for_update()
+        .select_related("decided_by")
+        .get(number=number)
+    )
+    if version is not None and invoice.version != version:
+        if invoice.approval_status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
+            raise ValidationError(
+                _(
+                    "This invoice was %(decision)s by %(name)s meanwhile; "
+                    "your decision was not recorded."
+                )
+                % {
+                    "decision": invoice.get_approval_status_display().lower(),
+                    "name": str(invoice.decided_by or _("another approver")),
+                },
+                code="decided_meanwhile",
+            )
+        raise ValidationError(
+            _("This invoice changed meanwhile; please check it again before deciding."),
+            code="stale",
+        )
+    if invoice.approval_status != ApprovalStatus.TO_VERIFY:
+        raise ValidationError(
+            _("This invoice is already %(status)s; it cannot be decided again.")
+            % {"status": invoice.get_approval_status_display().lower()},
+            code="already_decided",
+        )
+    if is_disputed(invoice):
+        raise ValidationError(
+            _("This invoice is disputed; it can be decided once the request is closed."),
+            code="disputed",
+        )
+    invoice.approval_status = (
+        ApprovalStatus.APPROVED if decision == Decision.APPROVE else ApprovalStatus.REJECTED
+    )
+    invoice.decided_by = user
+    invoice.decided_at = timezone.now()
+    invoice.decision_comment = comment
+    invoice.version += 1
+    invoice.save(
+        update_fields=[
+            "approval_status",
+            "decided_by",
+            "decided_at",
+            "decision_comment",
+            "version",
+            "updated_at",
+        ]
+    )
+    action = (
+        InvoiceEvent.Action.APPROVED
+        if decision == Decision.APPROVE
+        else InvoiceEvent.Action.REJECTED
+    )
+    _history(invoice, action, user, comment=comment)
+    return invoice
+
+
+@transaction.atomic
+def invoice_dispute(
+    *,
+    company: Company,
+    number: str,
+    user: User,
+    reason: str,
+    line_positions: Sequence[int] = (),
+    attachments: Sequence[Any] = (),
+) -> Any:
+    """Open a My-requests request of category "invoices" naming the invoice (and lines).
+
+    The invoice reads "disputed" as long as that request is open: nothing to sync.
+    """
+    from requests_inbox.services import request_submit
+
+    invoice = Invoice.objects.for_company(company).select_for_update().get(number=number)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please explain what is wrong."), code="no_reason")
+    if is_disputed(invoice):
+        raise ValidationError(
+            _("A dispute about this invoice is already open."), code="already_disputed"
+        )
+    positions = sorted({int(p) for p in line_positions})
+    lines = {line.position: line for line in invoice.lines.filter(position__in=positions)}
+    if len(lines) != len(positions):
+        raise ValidationError(_("Please choose lines of this invoice."), code="bad_lines")
+    chosen = [
+        {
+            "position": p,
+            "part_number": lines[p].part_number,
+            "description": lines[p].description,
+            "line_total": _money(lines[p].line_total),
+        }
+        for p in positions
+    ]
+    if chosen:
+        subject = _("Dispute of invoice %(number)s (lines %(lines)s)") % {
+            "number": invoice.number,
+            "lines": ", ".join(str(p) for p in positions),
+        }
+    else:
+        subject = _("Dispute of invoice %(number)s") % {"number": invoice.number}
+    request = request_submit(
+        company=company,
+        user=user,
+        category=App.INVOICES,
+        subject=subject,
+        message=reason,
+        reference=invoice.number,
+        attachments=list(attachments),
+        payload={"invoice": invoice.number, "lines": chosen},
+    )
+    _history(
+        invoice,
+        InvoiceEvent.Action.DISPUTED,
+        user,
+        request=request.number,
+        lines=positions,
+        reason=reason[:500],
+    )
+    return request
+
+
+# --- copies and share links ------------------------------------------------------------
+
+
+class CopyMode:
+    ATTACHMENT = "attachment"
+    LINK = "link"
+
+
+def clean_recipients(raw: str | Iterable[str]) -> list[str]:
+    """Addresses separated by commas, semicolons, spaces or lines; validated, deduplicated."""
+    if isinstance(raw, str):
+        raw = raw.replace(";", ",").replace("\n", ",").replace(" ", ",").split(",")
+    addresses: list[str] = []
+    for item in raw:
+        address = item.strip().lower()
+        if not address or address in addresses:
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(address)s” is not a valid e-mail address.") % {"address": item.strip()[:80]},
+                code="bad_address",
+            ) from None
+        addresses.append(address)
+    if not addresses:
+        raise ValidationError(_("Please give at least one e-mail address."), code="no_address")
+    if len(addresses) > MAX_COPY_RECIPIENTS:
+        raise ValidationError(
+            _("At most %(max)s addresses at a time.") % {"max": MAX_COPY_RECIPIENTS},
+            code="too_many",
+        )
+    return addresses
+
+
+def _take_copy_quota(user: User, count: int) -> None:
+    """At most COPIES_PER_HOUR copies per user per clock hour (shared cache: all web nodes)."""
+    hour = timezone.now().strftime("%Y%m%d%H")
+    key = f"invoices:copies:{user.pk}:{hour}"
+    cache.add(key, 0, timeout=3700)
+    used = cache.get(key, 0)
+    if used + count > COPIES_PER_HOUR:
+        raise ValidationError(
+            _(
+                "You have sent too many copies in the last hour (%(max)s at most). "
+                "Please try again later."
+            )
+            % {"max": COPIES_PER_HOUR},
+            code="rate_limited",
+        )
+    try:
+        cache.incr(key, count)
+    except ValueError:
+        cache.set(key, count, timeout=3700)
+
+
+def new_link_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def send_copy(
+    *,
+    invoice: Invoice,
+    user: User,
+    recipients: str | Iterable[str],
+    message: str = "",
+    mode: str = CopyMode.ATTACHMENT,
+    language: str | None = None,
+) -> list[ShareLink]:
+    """E-mail the invoice to colleagues: the PDF attached, or a link that works without
+    an account (expires after INVOICE_SHARE_LINK_DAYS, revocable). Recorded in the history."""
+    if mode not in (CopyMode.ATTACHMENT, CopyMode.LINK):
+        raise ValidationError(_("Please choose how to send the copy."), code="bad_mode")
+    addresses = clean_recipients(recipients)
+    message = (message or "").strip()
+    if len(message) > 2000:
+        raise ValidationError(_("The message is too long: 2000 characters at most."), code="long")
+    language = language or user.preferred_language or settings.LANGUAGE_CODE
+    _take_copy_quota(user, len(addresses))
+    context = {
+        **_mail_context(invoice, language),
+        "sender": user.get_full_name() or user.email,
+        "sender_email": user.email,
+        "message": message,
+    }
+    context.pop("url")  # the colleague may have no account: no portal link
+    links: list[ShareLink] = []
+    if mode == CopyMode.ATTACHMENT:
+        name = rendering.pdf_storage_name(invoice, language=language)
+        attachment = {
+            "storage_name": name,
+            "filename": rendering.filename(invoice),
+            "content_type": "application/pdf",
+        }
+        for address in addresses:
+            notify(
+                event=Event.INVOICE_NEW,
+                template="invoices_copy",
+                recipient=address,
+                company=invoice.company,
+                language=language,
+                context=context,
+                attachments=[attachment],
+                headers={"Reply-To": user.email},
+            )
+        _history(invoice, InvoiceEvent.Action.COPY_SENT, user, to=addresses, message=message)
+        return links
+    expires = timezone.now() + timedelta(days=settings.INVOICE_SHARE_LINK_DAYS)
+    with translation.override(language):
+        expires_text = formats.date_format(timezone.localtime(expires), "DATE_FORMAT")
+    for address in addresses:
+        token = new_link_token()
+        link = ShareLink.objects.create(
+            invoice=invoice,
+            token_hash=ShareLink.hash_token(token),
+            recipient=address,
+            created_by=user,
+            expires_at=expires,
+        )
+        links.append(link)
+        notify(
+            event=Event.INVOICE_NEW,
+            template="invoices_copy_link",
+            recipient=address,
+            company=invoice.company,
+            language=language,
+            context={
+                **context,
+                "link": absolute_url("invoices:shared", token=token),
+                "expires": expires_text,
+            },
+            headers={"Reply-To": user.email},
+        )
+    _history(
+        invoice,
+        InvoiceEvent.Action.LINK_SHARED,
+        user,
+        to=addresses,
+        message=message,
+        expires=expires.isoformat(),
+        links=[link.pk for link in links],
+    )
+    return links
+
+
+@transaction.atomic
+def revoke_link(*, invoice: Invoice, link_id: int, user: User) -> ShareLink:
+    """The sender (or a company admin, checked by the caller) stops a link working."""
+    link = ShareLink.objects.select_for_update().get(invoice=invoice, pk=link_id)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+        _history(invoice, InvoiceEvent.Action.LINK_REVOKED, user, to=[link.recipient])
+    return link
+
+
+def find_share_link(token: str) -> tuple[ShareLink | None, str]:
+    """(link, state) with state "ok", "unknown", "revoked" or "expired"."""
+    if not token or len(token) > 100:
+        return None, "unknown"
+    link = (
+        ShareLink.objects.select_related("invoice", "invoice__company", "invoice__billing_account")
+        .filter(token_hash=ShareLink.hash_token(token))
+        .first()
+    )
+    if link is None:
+        return None, "unknown"
+    if link.revoked_at is not None:
+        return link, "revoked"
+    if link.expires_at <= timezone.now():
+        return link, "expired"
+    ShareLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    return link, "ok"
+
+
+# --- ZIP of PDFs ---------------------------------------------------------------------
+
+
+class _Sink:
+    """A write-only target for zipfile that hands out what was written so far."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def drain(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+def zip_stream(invoices: Iterable[Invoice], *, language: str) -> Iterator[bytes]:
+    """Yield a ZIP of the invoices' PDFs piece by piece (each PDF from the document store)."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+        for invoice in invoices:
+            archive.writestr(
+                rendering.filename(invoice), rendering.pdf_bytes(invoice, language=language)
+            )
+            yield sink.drain()
+    yield sink.drain()
+
+
+def write_zip(invoices: Iterable[Invoice], target: BinaryIO, *, language: str) -> None:
+    for chunk in zip_stream(invoices, language=language):
+        target.write(chunk)
+
+
+def selected_invoices(company: Company, numbers: Sequence[str]) -> QuerySet[Invoice]:
+    return (
+        Invoice.objects.for_company(company)
+        .filter(number__in=list(numbers)[:MAX_ZIP_INVOICES])
+        .select_related("company", "billing_account")
+        .order_by("number")
+    )
+
+
+@transaction.atomic
+def zip_request(*, company: Company, user: User, numbers: Sequence[str], language: str) -> ZipJob:
+    """A large selection: a worker builds the ZIP and e-mails a link when it is ready."""
+    found = list(selected_invoices(company, numbers).values_list("number", flat=True))
+    if not found:
+        raise ValidationError(_("Please select at least one invoice."), code="empty")
+    job = ZipJob.objects.create(company=company, user=user, numbers=found, language=language)
+    from invoices.tasks import build_zip
+
+    transaction.on_commit(lambda: build_zip.delay(job.pk))
+    return job
+
+
+def zip_build(job_id: int) -> ZipJob:
+    """Worker side: write the ZIP to a temporary file, store it privately, e-mail the owner."""
+    job = ZipJob.objects.select_related("company", "user").get(pk=job_id)
+    if job.status == ZipJob.Status.READY:
+        return job
+    with tempfile.TemporaryFile() as handle:
+        write_zip(
+            selected_invoices(job.company, job.numbers).iterator(chunk_size=100),
+            handle,
+            language=job.language,
+        )
+        handle.seek(0)
+        data = handle.read()
+    with transaction.atomic():
+        stored = store_bytes(
+            data,
+            name=f"invoices-{job.pk}.zip",
+            content_type=ZIP,
+            company=job.company,
+            user=job.user,
+        )
+        job.file = stored
+        job.status = ZipJob.Status.READY
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "status", "finished_at"])
+        notify(
+            event=Event.INVOICE_NEW,
+            template="invoices_zip_ready",
+            recipient=job.user.email,  # the user's own request: not subject to preferences
+            language=job.user.preferred_language,
+            company=job.company,
+            context={
+                "count": len(job.numbers),
+                "url": absolute_url("invoices:zip", pk=job.pk),
+            },
+            dedupe_key=f"invoices:zip:{job.pk}",
+        )
+    return job
+
+
+# --- overdue scan --------------------------------------------------------------------
+
+
+def overdue_scan(today: date | None = None) -> int:
+    """Flag unpaid invoices past their due date and e-mail each invoices user once
+    per invoice (dedupe key), for those who opted in. Returns how many were flagged."""
+    today = today or timezone.localdate()
+    candidates = (
+        Invoice.objects.filter(
+            payment_status__in=[PaymentStatus.OPEN, PaymentStatus.PARTIALLY_PAID],
+            due_date__lt=today,
+        )
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    flagged = 0
+    for pk in candidates.iterator(chunk_size=500):
+        with transaction.atomic():
+            invoice = (
+                Invoice.objects.select_for_update()
+                .select_related("company", "company__country")
+                .filter(pk=pk, payment_status__in=UNPAID)
+                .first()
+            )
+            if invoice is None or invoice.payment_status == PaymentStatus.OVERDUE:
+                continue
+            invoice.payment_status = PaymentStatus.OVERDUE
+            invoice.save(update_fields=["payment_status", "updated_at"])
+            _history(
+                invoice, InvoiceEvent.Action.OVERDUE, None, due_date=invoice.due_date.isoformat()
+            )
+            flagged += 1
+            if not invoice.company.country.offers(App.INVOICES):
+                continue
+            for user in invoice_users(invoice.company):
+                notify(
+                    event=Event.INVOICE_OVERDUE,
+                    template="invoices_overdue",
+                    recipient=user,
+                    company=invoice.company,
+                    context=_mail_context(invoice, user.preferred_language),
+                    dedupe_key=f"invoices:overdue:{invoice.pk}:{user.pk}",
+                )
+    return flagged

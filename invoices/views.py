@@ -1,0 +1,395 @@
+"""Pages of Invoices On-Line. Thin: a form checks shape, one service changes state."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Sum
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from invoices import rendering, services
+from invoices.forms import SORTS, CopyForm, DecisionForm, DisputeForm, InvoiceFilterForm
+from invoices.models import ApprovalStatus, Invoice, InvoiceLine, ShareLink, ZipJob
+from portal.access import app_view, has_app_role, public_view
+from portal.applications import App
+from portal.exports import Column, export_response
+from portal.files import serve
+from portal.models import Role
+from portal.references import resolve_reference
+
+PAGE_SIZE = 25
+
+
+def approval_label(invoice: Invoice) -> Any:
+    if getattr(invoice, "is_disputed", False):
+        return ApprovalStatus.DISPUTED.label
+    return invoice.get_approval_status_display()
+
+
+COLUMNS = [
+    Column(gettext_lazy("Invoice number"), lambda i: i.number),
+    Column(gettext_lazy("Billing account"), lambda i: i.billing_account.number),
+    Column(gettext_lazy("Issue date"), lambda i: i.issue_date),
+    Column(gettext_lazy("Due date"), lambda i: i.due_date),
+    Column(gettext_lazy("Currency"), lambda i: i.currency),
+    Column(gettext_lazy("Subtotal"), lambda i: i.subtotal),
+    Column(gettext_lazy("Tax"), lambda i: i.tax_total),
+    Column(gettext_lazy("Total"), lambda i: i.total),
+    Column(gettext_lazy("Amount paid"), lambda i: i.amount_paid),
+    Column(gettext_lazy("Open amount"), lambda i: i.open_amount),
+    Column(gettext_lazy("Purchase order"), lambda i: i.po_number),
+    Column(gettext_lazy("Order"), lambda i: i.order_number),
+    Column(gettext_lazy("Contract"), lambda i: i.contract_number),
+    Column(gettext_lazy("Payment status"), lambda i: i.get_payment_status_display()),
+    Column(gettext_lazy("Approval status"), approval_label),
+]
+LINE_COLUMNS = [
+    Column(gettext_lazy("Invoice number"), lambda li: li.invoice.number),
+    Column(gettext_lazy("Issue date"), lambda li: li.invoice.issue_date),
+    Column(gettext_lazy("Due date"), lambda li: li.invoice.due_date),
+    Column(gettext_lazy("Currency"), lambda li: li.invoice.currency),
+    Column(gettext_lazy("Line"), lambda li: li.position),
+    Column(gettext_lazy("Part number"), lambda li: li.part_number),
+    Column(gettext_lazy("Description"), lambda li: li.description),
+    Column(gettext_lazy("Quantity"), lambda li: li.quantity),
+    Column(gettext_lazy("Unit price"), lambda li: li.unit_price),
+    Column(gettext_lazy("Tax rate (%)"), lambda li: li.tax_rate),
+    Column(gettext_lazy("Line total"), lambda li: li.line_total),
+    Column(gettext_lazy("Purchase order"), lambda li: li.invoice.po_number),
+    Column(gettext_lazy("Order"), lambda li: li.invoice.order_number),
+]
+
+
+def _scoped(request: HttpRequest):
+    return Invoice.objects.for_company(request.company)
+
+
+def _filter_form(request: HttpRequest) -> InvoiceFilterForm:
+    currencies = list(
+        _scoped(request).order_by("currency").values_list("currency", flat=True).distinct()
+    )
+    return InvoiceFilterForm(request.GET or None, currencies=currencies)
+
+
+def _language() -> str:
+    return translation.get_language() or "en"
+
+
+@app_view(App.INVOICES)
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    form = _filter_form(request)
+    selection = form.filter(_scoped(request))
+    totals = list(
+        selection.order_by()
+        .values("currency")
+        .annotate(
+            count=Count("id"),
+            sum_total=Sum("total"),
+            sum_open=Sum(F("total") - F("amount_paid")),
+        )
+        .order_by("currency")
+    )
+    count = sum(row["count"] for row in totals)
+    paginator = Paginator(
+        services.with_dispute(selection).select_related("billing_account"), PAGE_SIZE
+    )
+    paginator.count = count  # the totals query counted already: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "form": form,
+        "page": page,
+        "totals": totals,
+        "count": count,
+        "sort": form.sort_key(),
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sorts": SORTS,
+        "zip_direct_max": services.zip_direct_max(),
+    }
+    template = "invoices/_results.html" if request.htmx else "invoices/invoice_list.html"
+    return render(request, template, context)
+
+
+@app_view(App.INVOICES)
+def invoice_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = _filter_form(request)
+    selection = form.filter(_scoped(request))
+    if request.GET.get("lines") == "1":
+        lines = (
+            InvoiceLine.objects.filter(invoice__in=selection.values("pk"))
+            .select_related("invoice")
+            .order_by("invoice__number", "position")
+        )
+        return export_response(fmt, lines.iterator(chunk_size=2000), LINE_COLUMNS, "invoice-lines")
+    invoices = services.with_dispute(selection).select_related("billing_account")
+    return export_response(fmt, invoices.iterator(chunk_size=2000), COLUMNS, "invoices")
+
+
+@app_view(App.INVOICES)
+@require_POST
+def zip_selection(request: HttpRequest) -> HttpResponse:
+    numbers = [n for n in request.POST.getlist("numbers") if n][: services.MAX_ZIP_INVOICES]
+    back = reverse("invoices:list") + (
+        "?" + request.POST["query"] if request.POST.get("query") else ""
+    )
+    if not numbers:
+        messages.error(request, _("Please select at least one invoice."))
+        return redirect(back)
+    invoices = services.selected_invoices(request.company, numbers)
+    if len(numbers) <= services.zip_direct_max():
+        chosen = list(invoices)
+        if not chosen:
+            raise Http404
+        response = StreamingHttpResponse(
+            services.zip_stream(chosen, language=_language()), content_type="application/zip"
+        )
+        response.headers["Content-Disposition"] = 'attachment; filename="invoices.zip"'
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+    try:
+        job = services.zip_request(
+            company=request.company, user=request.user, numbers=numbers, language=_language()
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Your ZIP of %(count)s invoices is being prepared; we will e-mail you when it is ready.")
+        % {"count": len(job.numbers)},
+    )
+    return redirect("invoices:zip", pk=job.pk)
+
+
+def _own_zip(request: HttpRequest, pk: int) -> ZipJob:
+    return get_object_or_404(
+        ZipJob.objects.for_company(request.company).filter(user=request.user), pk=pk
+    )
+
+
+@app_view(App.INVOICES)
+def zip_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "invoices/zip_detail.html", {"job": _own_zip(request, pk)})
+
+
+@app_view(App.INVOICES)
+def zip_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_zip(request, pk)
+    if job.status != ZipJob.Status.READY or job.file is None:
+        raise Http404
+    return serve(job.file)
+
+
+def _invoice(request: HttpRequest, number: str, *, lock: bool = False) -> Invoice:
+    return get_object_or_404(
+        services.with_dispute(_scoped(request)).select_related(
+            "billing_account", "company", "decided_by"
+        ),
+        number=number,
+    )
+
+
+def _reference_url(company: Any, kind: str, text: str) -> str:
+    if not text:
+        return ""
+    target = resolve_reference(company, kind, text)
+    url = getattr(target, "get_absolute_url", None)
+    return url() if callable(url) else ""
+
+
+@app_view(App.INVOICES)
+def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
+    invoice = _invoice(request, number)
+    lines = list(invoice.lines.all())
+    is_admin = bool(request.membership and request.membership.is_company_admin)
+    links = invoice.share_links.select_related("created_by")
+    if not is_admin:
+        links = links.filter(created_by=request.user)
+    can_approve = has_app_role(request.user, request.company, App.INVOICES, Role.APPROVER)
+    context = {
+        "invoice": invoice,
+        "lines": lines,
+        "taxes": rendering.tax_breakdown(lines),
+        "history": invoice.events.select_related("actor")[:50],
+        "links": links[:50],
+        "can_approve": can_approve,
+        "can_decide": can_approve
+        and invoice.approval_status == ApprovalStatus.TO_VERIFY
+        and not invoice.is_disputed,
+        "decision_form": DecisionForm(initial={"version": invoice.version}),
+        "order_url": _reference_url(request.company, "orders", invoice.order_number),
+        "contract_url": _reference_url(request.company, "contracts", invoice.contract_number),
+        "approval_label": approval_label(invoice),
+    }
+    return render(request, "invoices/invoice_detail.html", context)
+
+
+@app_view(App.INVOICES)
+def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    invoice = get_object_or_404(
+        _scoped(request).select_related("company", "billing_account"), number=number
+    )
+    return rendering.invoice_pdf_response(invoice, language=_language(), inline=True)
+
+
+@app_view(App.INVOICES)
+def invoice_pdf_download(request: HttpRequest, number: str) -> HttpResponse:
+    invoice = get_object_or_404(
+        _scoped(request).select_related("company", "billing_account"), number=number
+    )
+    return rendering.invoice_pdf_response(invoice, language=_language(), inline=False)
+
+
+@app_view(App.INVOICES)
+def invoice_copy(request: HttpRequest, number: str) -> HttpResponse:
+    invoice = _invoice(request, number)
+    form = CopyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.send_copy(
+                invoice=invoice,
+                user=request.user,
+                recipients=form.cleaned_data["recipients"],
+                message=form.cleaned_data["message"],
+                mode=form.cleaned_data["mode"],
+                language=_language(),
+            )
+        except ValidationError as exc:
+            form.add_error(
+                "recipients" if exc.code in ("bad_address", "no_address", "too_many") else None,
+                exc,
+            )
+        else:
+            messages.success(
+                request,
+                _("The copy of invoice %(number)s is on its way.") % {"number": invoice.number},
+            )
+            return redirect(invoice)
+    return render(request, "invoices/invoice_copy.html", {"invoice": invoice, "form": form})
+
+
+@app_view(App.INVOICES)
+@require_POST
+def revoke_link(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    invoice = get_object_or_404(_scoped(request), number=number)
+    links = ShareLink.objects.filter(invoice=invoice)
+    if not (request.membership and request.membership.is_company_admin):
+        links = links.filter(created_by=request.user)
+    link = get_object_or_404(links, pk=pk)
+    services.revoke_link(invoice=invoice, link_id=link.pk, user=request.user)
+    messages.success(
+        request, _("The link sent to %(address)s no longer works.") % {"address": link.recipient}
+    )
+    return redirect(invoice)
+
+
+@app_view(App.INVOICES, role=Role.APPROVER)
+@require_POST
+def invoice_decide(request: HttpRequest, number: str) -> HttpResponse:
+    invoice = get_object_or_404(_scoped(request), number=number)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose to approve or to reject."))
+        return redirect(invoice)
+    try:
+        decided = services.invoice_decide(
+            company=request.company,
+            number=invoice.number,
+            user=request.user,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(invoice)
+    if decided.approval_status == ApprovalStatus.APPROVED:
+        messages.success(request, _("Invoice %(number)s is approved.") % {"number": invoice.number})
+    else:
+        messages.success(request, _("Invoice %(number)s is rejected.") % {"number": invoice.number})
+    return redirect(invoice)
+
+
+@app_view(App.INVOICES, role=Role.APPROVER)
+def invoice_dispute(request: HttpRequest, number: str) -> HttpResponse:
+    invoice = _invoice(request, number)
+    form = DisputeForm(request.POST or None, request.FILES or None, invoice=invoice)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("attachment")
+        try:
+            dispute = services.invoice_dispute(
+                company=request.company,
+                number=invoice.number,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                line_positions=[int(p) for p in form.cleaned_data["lines"]],
+                attachments=[upload] if upload else [],
+            )
+        except ValidationError as exc:
+            form.add_error(
+                "attachment" if exc.code in ("too_large", "empty", "bad_type") else None, exc
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your dispute is registered as request %(request)s; customer service will answer it."
+                )
+                % {"request": dispute.number},
+            )
+            return redirect(invoice)
+    return render(request, "invoices/invoice_dispute.html", {"invoice": invoice, "form": form})
+
+
+# --- the public share link ----------------------------------------------------------------
+
+
+def _shared_or_gone(
+    request: HttpRequest, token: str
+) -> tuple[ShareLink | None, HttpResponse | None]:
+    link, state = services.find_share_link(token)
+    if state == "ok":
+        return link, None
+    status = 410 if state in ("revoked", "expired") else 404
+    response = render(request, "invoices/shared_gone.html", {"state": state}, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return None, response
+
+
+@public_view
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    link, gone = _shared_or_gone(request, token)
+    if gone is not None:
+        return gone
+    response = render(
+        request, "invoices/shared.html", {"link": link, "invoice": link.invoice, "token": token}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@public_view
+def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    link, gone = _shared_or_gone(request, token)
+    if gone is not None:
+        return gone
+    inline = request.GET.get("download") != "1"
+    response = rendering.invoice_pdf_response(link.invoice, language=_language(), inline=inline)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
