@@ -14,7 +14,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,11 +67,14 @@ class ContractQuerySet(TenantQuerySet):
             )
         return qs
 
-    def needing_action_by(self, user: Any, *, can_sign: bool) -> Self:
-        """Waiting for this user's (current) approval step, or for a signature when
-        the user may sign for the company."""
+    def needing_action_by(self, user: Any, *, can_sign: bool | None = None) -> Self:
+        """Waiting for this user's (current) approval step, or for a signature when the
+        user may sign (None: decided in SQL by the user's signing authority)."""
         condition = Q(status=ContractStatus.IN_APPROVAL, current_step__approver=user)
-        if can_sign:
+        if can_sign is None:
+            authority = SigningAuthority.objects.filter(company=OuterRef("company"), user=user)
+            condition |= Q(Exists(authority), status=ContractStatus.AWAITING_SIGNATURE)
+        elif can_sign:
             condition |= Q(status=ContractStatus.AWAITING_SIGNATURE)
         return self.filter(condition)
 

@@ -1,0 +1,476 @@
+"""Contracts OnLine pages. Thin: a form checks shape, one service acts, its
+ValidationError goes back to the form (or to a message on the contract page)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from contracts import lifecycle, services
+from contracts.calendar import feed_response
+from contracts.filters import DEFAULT_SORT, SORTS, ContractFilter
+from contracts.forms import (
+    ContractCreateForm,
+    DecisionForm,
+    RenewForm,
+    RouteForm,
+    SignForm,
+    TerminateForm,
+    VersionForm,
+)
+from contracts.models import (
+    ApprovalStep,
+    CalendarFeed,
+    Contract,
+    ContractEvent,
+    ContractStatus,
+    ContractVersion,
+    Signature,
+)
+from portal import documents, exports, files
+from portal.access import app_view, has_app_role, public_view
+from portal.applications import App
+from portal.models import Role
+from portal.observability import client_ip
+
+PAGE_SIZE = 25
+
+COLUMNS = [
+    exports.Column(_("Number"), lambda c: c.number),
+    exports.Column(_("Title"), lambda c: c.title),
+    exports.Column(_("Type"), lambda c: c.get_type_display()),
+    exports.Column(_("Status"), lambda c: c.get_status_display()),
+    exports.Column(_("Start date"), lambda c: c.start_date),
+    exports.Column(_("End date"), lambda c: c.end_date),
+    exports.Column(_("Renewal notice date"), lambda c: c.renewal_date),
+    exports.Column(_("Value"), lambda c: c.value),
+    exports.Column(_("Currency"), lambda c: c.currency),
+    exports.Column(_("Supplier-side owner"), lambda c: c.supplier_owner),
+    exports.Column(_("Renewal terms"), lambda c: c.renewal_terms),
+    exports.Column(_("SLA response time (hours)"), lambda c: c.sla_response_hours),
+    exports.Column(_("SLA coverage hours"), lambda c: c.sla_coverage_hours),
+]
+
+
+def _scoped(request: HttpRequest):
+    return Contract.objects.for_company(request.company)
+
+
+def _contract(request: HttpRequest, number: str) -> Contract:
+    return get_object_or_404(_scoped(request), number=number)
+
+
+def _filtered(request: HttpRequest):
+    filterset = ContractFilter(request.GET or None, queryset=_scoped(request))
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    return filterset, filterset.qs.order_by(SORTS[sort], "-id"), sort
+
+
+@app_view(App.CONTRACTS)
+def contract_list(request: HttpRequest) -> HttpResponse:
+    filterset, results, sort = _filtered(request)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "can_create": has_app_role(request.user, request.company, App.CONTRACTS, Role.APPROVER),
+    }
+    template = "contracts/_contract_table.html" if request.htmx else "contracts/contract_list.html"
+    return render(request, template, context)
+
+
+@app_view(App.CONTRACTS)
+def contract_export(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _filterset, results, _sort = _filtered(request)
+    stamp = timezone.localdate().isoformat()
+    return exports.export_response(
+        fmt, results.iterator(chunk_size=2000), COLUMNS, f"contracts-{stamp}"
+    )
+
+
+@app_view(App.CONTRACTS)
+def needs_action(request: HttpRequest) -> HttpResponse:
+    can_sign = services.can_sign(request.user, request.company)
+    results = (
+        _scoped(request)
+        .needing_action_by(request.user, can_sign=can_sign)
+        .order_by("end_date", "id")
+    )
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "contracts/needs_action.html", {"page": page, "can_sign": can_sign, "query": ""}
+    )
+
+
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def contract_create(request: HttpRequest) -> HttpResponse:
+    form = ContractCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = services.contract_create(
+                company=request.company,
+                actor=request.user,
+                title=data["title"],
+                type=data["type"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                value=data["value"],
+                currency=data["currency"],
+                renewal_terms=data["renewal_terms"],
+                renewal_date=data["renewal_date"],
+                document=data["document"],
+                summary=data["summary"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Contract %(number)s created.") % {"number": contract.number}
+            )
+            return redirect(contract)
+    return render(
+        request,
+        "contracts/contract_form.html",
+        {"form": form, "title": _("New contract"), "multipart": True},
+    )
+
+
+@app_view(App.CONTRACTS)
+def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
+    contract = get_object_or_404(
+        _scoped(request)
+        .select_related("current_version", "current_step__approver", "renewed_from")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=ContractVersion.objects.select_related("created_by", "document").order_by(
+                    "-number"
+                ),
+            ),
+            Prefetch(
+                "steps",
+                queryset=ApprovalStep.objects.select_related("approver").order_by(
+                    "-round", "order"
+                ),
+            ),
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.select_related("version").order_by("signed_at"),
+            ),
+            Prefetch("events", queryset=ContractEvent.objects.order_by("seq")),
+            "renewals",
+        ),
+        number=number,
+    )
+    user, company = request.user, request.company
+    is_approver = has_app_role(user, company, App.CONTRACTS, Role.APPROVER)
+    context = {
+        "contract": contract,
+        "is_approver": is_approver,
+        "can_sign": is_approver and services.can_sign(user, company),
+        "my_turn": contract.status == ContractStatus.IN_APPROVAL
+        and contract.current_step is not None
+        and contract.current_step.approver_id == user.pk,
+        "may": {name: lifecycle.can(contract, name) for name in lifecycle.TRANSITIONS},
+        "may_add_version": contract.status == ContractStatus.DRAFT or contract.is_in_force,
+        "decision_form": DecisionForm(initial={"version": contract.lock_version}),
+    }
+    return render(request, "contracts/contract_detail.html", context)
+
+
+@app_view(App.CONTRACTS)
+def version_document(request: HttpRequest, number: str, version: int) -> HttpResponse:
+    contract = _contract(request, number)
+    item = get_object_or_404(
+        ContractVersion.objects.for_company(request.company).select_related("document"),
+        contract=contract,
+        number=version,
+    )
+    return files.serve(item.document)
+
+
+@app_view(App.CONTRACTS)
+def signed_pdf(request: HttpRequest, number: str, version: int) -> HttpResponse:
+    contract = _contract(request, number)
+    item = get_object_or_404(
+        ContractVersion.objects.for_company(request.company).select_related("signed_document"),
+        contract=contract,
+        number=version,
+        signed_document__isnull=False,
+    )
+    return files.serve(item.signed_document)
+
+
+@app_view(App.CONTRACTS)
+def contract_print(request: HttpRequest, number: str) -> HttpResponse:
+    contract = get_object_or_404(
+        _scoped(request).select_related("current_version", "company"), number=number
+    )
+    language = get_language() or "en"
+    context = {
+        "contract": contract,
+        "version": contract.current_version,
+        "steps": contract.steps.select_related("approver").order_by("round", "order"),
+        "signatures": contract.signatures.select_related("version").order_by("signed_at"),
+        "events": contract.events.order_by("seq"),
+        "printed_at": timezone.now(),
+    }
+    return documents.pdf_response(
+        "pdf/contracts_summary.html",
+        context,
+        key=f"contracts/{contract.company_id}/{contract.number}",
+        language=language,
+        version=f"{contract.lock_version}-{contract.updated_at.isoformat()}",
+        filename=f"{contract.number}.pdf",
+    )
+
+
+def _act(request: HttpRequest, contract: Contract, action, success, **kwargs) -> HttpResponse:
+    """Run a service from a button of the contract page; errors become messages."""
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; reload the page and try again."))
+        return redirect(contract)
+    try:
+        action(
+            contract=contract,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            **kwargs,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(contract)
+
+
+@require_POST
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def contract_submit(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    return _act(request, contract, services.contract_submit, _("The contract was submitted."))
+
+
+@require_POST
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def step_approve(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    return _act(request, contract, services.step_approve, comment=request.POST.get("comment", ""))
+
+
+@require_POST
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def step_reject(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    return _act(
+        request,
+        contract,
+        services.step_reject,
+        _("You rejected the contract; it went back to draft."),
+        comment=request.POST.get("comment", ""),
+    )
+
+
+@require_POST
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def contract_activate(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    return _act(request, contract, services.contract_activate, _("The contract is active."))
+
+
+def _form_page(
+    request: HttpRequest,
+    contract: Contract,
+    form,
+    *,
+    title,
+    service,
+    arguments,
+    success,
+    multipart: bool = False,
+) -> HttpResponse:
+    """GET shows the form; a valid POST calls `service` with `arguments(cleaned_data)`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(
+                contract=contract,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **arguments(form.cleaned_data),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, success)
+            return redirect(contract)
+    return render(
+        request,
+        "contracts/contract_form.html",
+        {"form": form, "contract": contract, "title": title, "multipart": multipart},
+    )
+
+
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def version_add(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    form = VersionForm(
+        request.POST or None, request.FILES or None, initial={"version": contract.lock_version}
+    )
+    title = _("Amendment") if contract.is_in_force else _("New version")
+    return _form_page(
+        request,
+        contract,
+        form,
+        title=title,
+        service=services.contract_add_version,
+        arguments=lambda d: {"upload": d["document"], "summary": d["summary"]},
+        success=_("The new version was added."),
+        multipart=True,
+    )
+
+
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def contract_route(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    form = RouteForm(
+        request.POST or None, company=request.company, initial={"version": contract.lock_version}
+    )
+    return _form_page(
+        request,
+        contract,
+        form,
+        title=_("Approval route"),
+        service=services.contract_route,
+        arguments=lambda d: {"approvers": form.approvers()},
+        success=_("The contract was sent to the first approver."),
+    )
+
+
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def contract_sign(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    form = SignForm(request.POST or None, initial={"version": contract.lock_version})
+    return _form_page(
+        request,
+        contract,
+        form,
+        title=_("Sign the contract"),
+        service=services.contract_sign,
+        arguments=lambda d: {
+            "typed_name": d["typed_name"],
+            "consent": d["consent"],
+            "ip_address": client_ip(request),
+        },
+        success=_("The contract is signed. The signed PDF is ready to download."),
+    )
+
+
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def contract_terminate(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    form = TerminateForm(request.POST or None, initial={"version": contract.lock_version})
+    return _form_page(
+        request,
+        contract,
+        form,
+        title=_("Terminate the contract"),
+        service=services.contract_terminate,
+        arguments=lambda d: {"reason": d["reason"]},
+        success=_("The contract was terminated."),
+    )
+
+
+@app_view(App.CONTRACTS, role=Role.APPROVER)
+def contract_renew(request: HttpRequest, number: str) -> HttpResponse:
+    contract = _contract(request, number)
+    form = RenewForm(request.POST or None, initial={"version": contract.lock_version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            successor = services.contract_renew(
+                contract=contract,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                new_end_date=form.cleaned_data["new_end_date"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Renewal %(number)s was created as a draft.") % {"number": successor.number},
+            )
+            return redirect(successor)
+    return render(
+        request,
+        "contracts/contract_form.html",
+        {"form": form, "contract": contract, "title": _("Renew the contract")},
+    )
+
+
+# --- calendar ---------------------------------------------------------------------
+
+
+@app_view(App.CONTRACTS)
+def calendar(request: HttpRequest) -> HttpResponse:
+    feeds = CalendarFeed.objects.for_company(request.company).filter(user=request.user)
+    return render(request, "contracts/calendar.html", {"feeds": feeds})
+
+
+@require_POST
+@app_view(App.CONTRACTS)
+def calendar_create(request: HttpRequest) -> HttpResponse:
+    _feed, token = services.calendar_feed_create(company=request.company, user=request.user)
+    url = request.build_absolute_uri(reverse("contracts:calendar_feed", kwargs={"token": token}))
+    messages.success(
+        request,
+        _("Your calendar link (copy it now, it is shown only once): %(url)s") % {"url": url},
+    )
+    return redirect("contracts:calendar")
+
+
+@require_POST
+@app_view(App.CONTRACTS)
+def calendar_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = get_object_or_404(
+        CalendarFeed.objects.for_company(request.company).filter(user=request.user), pk=pk
+    )
+    services.calendar_feed_revoke(feed=feed, actor=request.user)
+    messages.success(request, _("The calendar link was revoked."))
+    return redirect("contracts:calendar")
+
+
+@public_view
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A calendar client has no session: the token authenticates; access is re-checked."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "company__country")
+        .filter(token_hash=services.feed_token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    if not has_app_role(feed.user, feed.company, App.CONTRACTS, Role.VIEWER):
+        raise Http404
+    return feed_response(feed)
