@@ -10,6 +10,8 @@ and the URL fetcher refuses anything outside it, so rendering never goes online.
 import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -24,19 +26,46 @@ STATIC_ROOT_DIR = Path(settings.BASE_DIR) / "static"
 PRINT_CSS = STATIC_ROOT_DIR / "css" / "print-document.css"
 
 
-def _local_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Serve /static/ and file: URLs from the repo; refuse the network."""
-    from weasyprint.urls import default_url_fetcher
+def _inside_static(path: Path) -> bool:
+    return STATIC_ROOT_DIR.resolve() in path.resolve().parents
 
-    if url.startswith("/static/") or url.startswith(settings.STATIC_URL):
-        path = (STATIC_ROOT_DIR / url.split("/static/", 1)[1]).resolve()
-        if STATIC_ROOT_DIR.resolve() in path.parents:
-            return default_url_fetcher(path.as_uri())
-    if url.startswith("file://") and str(STATIC_ROOT_DIR.resolve()) in url:
-        return default_url_fetcher(url)
-    if url.startswith("data:"):
-        return default_url_fetcher(url)
-    raise ValueError(f"Refused to fetch {url!r} while rendering a PDF")
+
+def allowed_path(url: str) -> Path | None:
+    """The file under static/ that `url` names (/static/... or file:), else None.
+
+    The path is resolved before the check, so ``..`` or a look-alike prefix cannot
+    reach a file outside static/ (it would end up embedded in a customer's PDF).
+    """
+    if url.startswith(settings.STATIC_URL) or url.startswith("/static/"):
+        relative = unquote(urlsplit(url).path.split("/static/", 1)[1])
+        path = STATIC_ROOT_DIR / relative
+    elif url.startswith("file:"):
+        parts = urlsplit(url)
+        if parts.netloc or parts.query:
+            return None
+        path = Path(url2pathname(unquote(parts.path)))
+        if not _inside_static(path) and parts.path.startswith(settings.STATIC_URL):
+            # "/static/..." in a template, joined to the file: base URL by WeasyPrint.
+            path = STATIC_ROOT_DIR / unquote(parts.path)[len(settings.STATIC_URL) :]
+    else:
+        return None
+    return path.resolve() if _inside_static(path) else None
+
+
+def local_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that serves the repo's static/ files and data: URLs only."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = allowed_path(url)
+            if path is None:
+                raise ValueError(f"Refused to fetch {url!r} while rendering a PDF")
+            return super().fetch(path.as_uri(), headers)
+
+    return LocalFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
 def render_pdf_bytes(template: str, context: dict[str, Any], *, language: str) -> bytes:
@@ -44,8 +73,9 @@ def render_pdf_bytes(template: str, context: dict[str, Any], *, language: str) -
 
     with translation.override(language):
         html = render_to_string(template, {**context, "brand": settings.PORTAL_BRAND})
-    return HTML(string=html, base_url=str(STATIC_ROOT_DIR), url_fetcher=_local_fetcher).write_pdf(
-        stylesheets=[CSS(filename=str(PRINT_CSS), url_fetcher=_local_fetcher)]
+    fetcher = local_fetcher()
+    return HTML(string=html, base_url=str(STATIC_ROOT_DIR), url_fetcher=fetcher).write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_CSS), url_fetcher=fetcher)]
     )
 
 
