@@ -378,5 +378,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "portal.security": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO; keep its warnings and errors.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
