@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,15 +59,19 @@ def csv_response(
 ) -> StreamingHttpResponse:
     """Stream rows as they are read; pass a queryset `.iterator(chunk_size=...)` for flat memory."""
     writer = csv.writer(_Echo())
+    # The body is read after the view returned: keep the request's language for
+    # translated headers and labels.
+    language = translation.get_language()
 
     def stream() -> Iterator[str]:
-        yield "\ufeff"  # BOM so spreadsheet programs read UTF-8
-        yield writer.writerow([str(c.header) for c in columns])
-        for row in rows_of(items, columns):
-            yield writer.writerow(row)
+        with translation.override(language):
+            yield "\ufeff"  # BOM so spreadsheet programs read UTF-8
+            yield writer.writerow([str(c.header) for c in columns])
+            for row in rows_of(items, columns):
+                yield writer.writerow(row)
 
     response = StreamingHttpResponse(stream(), content_type=CSV_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.headers["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
