@@ -108,6 +108,7 @@ class Line:
     open_amount: Decimal | None
     status: str
     balance: Decimal
+    currency: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -231,7 +232,7 @@ def _lines_sql(query: StatementQuery) -> tuple[str, list[Any]]:
     return sql, _period_params(query) + params
 
 
-def _line(row: tuple, opening: Decimal) -> Line:
+def _line(row: tuple, opening: Decimal, currency: str) -> Line:
     kind, source_id, day, due, number, reference, debit, credit, signed, open_, status, run = row
     return Line(
         kind=kind,
@@ -246,6 +247,7 @@ def _line(row: tuple, opening: Decimal) -> Line:
         open_amount=money(open_),
         status=status,
         balance=money(opening + money(run)),
+        currency=currency,
     )
 
 
@@ -280,7 +282,7 @@ class StatementLines:
         sql += " LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, max(stop - start, 0), start])
-            return [_line(row, self.opening) for row in cursor.fetchall()]
+            return [_line(row, self.opening, self.query.currency) for row in cursor.fetchall()]
 
 
 def iter_lines(query: StatementQuery, opening: Decimal, chunk_size: int = 2000) -> Iterator[Line]:
@@ -292,7 +294,7 @@ def iter_lines(query: StatementQuery, opening: Decimal, chunk_size: int = 2000) 
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk_size):
             for row in rows:
-                yield _line(row, opening)
+                yield _line(row, opening, query.currency)
     finally:
         cursor.close()
 

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from statements import views
 
 app_name = "statements"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.account_list, name="list"),
+    path("credit-notes/<str:number>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
+    path("payments/<str:reference>/", views.payment_detail, name="payment_detail"),
+    path("<str:account>/<str:currency>/", views.statement, name="statement"),
+    path("<str:account>/<str:currency>/pdf/", views.statement_pdf, name="statement_pdf"),
+    path(
+        "<str:account>/<str:currency>/export/<str:fmt>/",
+        views.statement_export,
+        name="statement_export",
+    ),
+]

@@ -1,0 +1,90 @@
+"""What a statement shows, shared by the page, the PDF, the exports and the monthly e-mail."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from invoices.models import BillingAccount
+from portal.exports import Column
+from statements.ledger import (
+    StatementLines,
+    StatementQuery,
+    ageing,
+    money,
+    totals,
+)
+from statements.models import LedgerEntry
+
+PDF_MAX_LINES = 2000
+
+EXPORT_COLUMNS = [
+    Column(_("Date"), lambda line: line.date),
+    Column(_("Type"), lambda line: line.kind_label),
+    Column(_("Number"), lambda line: line.number),
+    Column(_("Reference"), lambda line: line.reference),
+    Column(_("Due date"), lambda line: line.due_date),
+    Column(_("Currency"), lambda line: line.currency),
+    Column(_("Debit"), lambda line: line.debit),
+    Column(_("Credit"), lambda line: line.credit),
+    Column(_("Balance"), lambda line: line.balance),
+    Column(_("Open amount"), lambda line: line.open_amount),
+    Column(_("Status"), lambda line: line.status_label),
+]
+
+
+def statement_document_context(
+    query: StatementQuery, *, today: date, lines: bool
+) -> dict[str, Any]:
+    """Totals and ageing (and, for documents, the lines) of one statement."""
+    period_totals = totals(query)
+    as_of = min(query.end, today)
+    context: dict[str, Any] = {
+        "query": query,
+        "totals": period_totals,
+        "ageing": ageing(query, as_of),
+        "as_of": as_of,
+        "start": query.start,
+        "end": query.end,
+    }
+    if lines:
+        rows = StatementLines(query, period_totals.opening)
+        context["lines"] = rows[0:PDF_MAX_LINES]
+        context["line_count"] = (
+            rows.count() if len(context["lines"]) == PDF_MAX_LINES else len(context["lines"])
+        )
+        context["truncated"] = context["line_count"] > PDF_MAX_LINES
+        context["max_lines"] = PDF_MAX_LINES
+    return context
+
+
+def account_balances(company) -> list[dict[str, Any]]:
+    """Each billing account with its balance and open items per currency (two queries)."""
+    accounts = list(BillingAccount.objects.for_company(company).order_by("number"))
+    sums = (
+        LedgerEntry.objects.for_company(company)
+        .values("billing_account_id", "currency")
+        .annotate(
+            balance=Sum("signed_amount"),
+            open_items=Count("id", filter=Q(kind=LedgerEntry.Kind.INVOICE, status="open")),
+        )
+        .order_by("billing_account_id", "currency")
+    )
+    by_account: dict[int, list[dict[str, Any]]] = {}
+    for row in sums:
+        by_account.setdefault(row["billing_account_id"], []).append(
+            {
+                "currency": row["currency"],
+                "balance": money(row["balance"]),
+                "open_items": row["open_items"],
+            }
+        )
+    result = []
+    for account in accounts:
+        currencies = by_account.get(account.pk) or [
+            {"currency": account.currency, "balance": money(0), "open_items": 0}
+        ]
+        for entry in currencies:
+            result.append({"account": account, **entry})
+    return result

@@ -1,0 +1,271 @@
+"""Statements OnLine pages: thin views behind the gate.
+
+Billing accounts, credit notes and payments are fetched through
+`for_company(request.company)`: another company's account or document is a 404,
+exactly like a missing one. The ledger reads are in `statements.ledger`.
+"""
+
+import hashlib
+import re
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from invoices.models import BillingAccount
+from invoices.rendering import supplier
+from portal import exports
+from portal.access import app_view
+from portal.applications import App
+from portal.documents import pdf_response
+from statements.forms import StatementFilterForm
+from statements.ledger import DEFAULT_SORT, StatementLines, StatementQuery, iter_lines, totals
+from statements.models import CreditNote, LedgerEntry, Payment
+from statements.statement import (
+    EXPORT_COLUMNS,
+    account_balances,
+    statement_document_context,
+)
+
+PAGE_SIZE = 50
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+SORTABLE = [
+    ("date", gettext_lazy("Date")),
+    ("type", gettext_lazy("Type")),
+    ("number", gettext_lazy("Number")),
+    ("due", gettext_lazy("Due date")),
+    ("debit", gettext_lazy("Debit")),
+    ("credit", gettext_lazy("Credit")),
+    ("status", gettext_lazy("Status")),
+]
+
+
+@app_view(App.STATEMENTS)
+def account_list(request: HttpRequest) -> HttpResponse:
+    """The company's billing accounts with their balance in each currency."""
+    return render(
+        request,
+        "statements/account_list.html",
+        {"accounts": account_balances(request.company)},
+    )
+
+
+def _account(request: HttpRequest, number: str, currency: str) -> BillingAccount:
+    """The company's account; a currency it has never used (or a malformed one) is a 404."""
+    account = get_object_or_404(BillingAccount.objects.for_company(request.company), number=number)
+    if not CURRENCY.match(currency):
+        raise Http404
+    if currency != account.currency and not (
+        LedgerEntry.objects.for_company(request.company)
+        .filter(billing_account=account, currency=currency)
+        .exists()
+    ):
+        raise Http404
+    return account
+
+
+def _form(request: HttpRequest) -> StatementFilterForm:
+    form = StatementFilterForm(request.GET, today=timezone.localdate())
+    form.is_valid()
+    return form
+
+
+def _query(request: HttpRequest, account: BillingAccount, currency: str, form) -> StatementQuery:
+    data = form.cleaned_data
+    period = form.chosen_period
+    return StatementQuery(
+        company_id=request.company.pk,
+        account_id=account.pk,
+        currency=currency,
+        start=period.start,
+        end=period.end,
+        q=data.get("q") or "",
+        kind=data.get("type") or "",
+        status=data.get("status") or "",
+        sort=data.get("sort") or DEFAULT_SORT,
+    )
+
+
+def _query_string(request: HttpRequest, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value:
+            params[key] = value
+    return params.urlencode()
+
+
+def _sort_headers(request: HttpRequest, query: StatementQuery | None) -> list[dict]:
+    current = query.sort if query else DEFAULT_SORT
+    headers = []
+    for key, label in SORTABLE:
+        if current == key:
+            direction, target = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            direction, target = "descending", key
+        else:
+            direction, target = "", key
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "direction": direction,
+                "query": _query_string(request, sort=target, page=""),
+            }
+        )
+    return headers
+
+
+@app_view(App.STATEMENTS)
+def statement(request: HttpRequest, account: str, currency: str) -> HttpResponse:
+    """The statement of one account and currency for a period, with running balance and ageing."""
+    billing_account = _account(request, account, currency)
+    form = _form(request)
+    context = {
+        "account": billing_account,
+        "currency": currency,
+        "form": form,
+        "query_string": _query_string(request, page=""),
+    }
+    if form.is_valid():
+        query = _query(request, billing_account, currency, form)
+        document = statement_document_context(query, today=timezone.localdate(), lines=False)
+        lines = StatementLines(query, document["totals"].opening)
+        page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+        sort_label = dict(SORTABLE).get(query.sort_key, "")
+        context.update(
+            document,
+            query=query,
+            page=page,
+            lines=page.object_list,
+            sort_label=sort_label,
+            headers=_sort_headers(request, query),
+        )
+    else:
+        context["headers"] = _sort_headers(request, None)
+    template = (
+        "statements/_statement_results.html"
+        if getattr(request, "htmx", False) and not request.htmx.boosted
+        else "statements/statement_detail.html"
+    )
+    return render(request, template, context)
+
+
+def _valid_query_or_redirect(request, billing_account, currency):
+    form = _form(request)
+    if not form.is_valid():
+        messages.error(request, _("Correct the statement's dates before downloading it."))
+        url = reverse(
+            "statements:statement",
+            kwargs={"account": billing_account.number, "currency": currency},
+        )
+        return None, redirect(f"{url}?{request.GET.urlencode()}")
+    return _query(request, billing_account, currency, form), None
+
+
+def _filename(billing_account: BillingAccount, query: StatementQuery) -> str:
+    return f"statement-{billing_account.number}-{query.currency}-{query.start:%Y%m%d}-{query.end:%Y%m%d}"
+
+
+@app_view(App.STATEMENTS)
+def statement_export(request: HttpRequest, account: str, currency: str, fmt: str) -> HttpResponse:
+    """CSV (streamed) or XLSX of the statement lines for the chosen period and filters."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    billing_account = _account(request, account, currency)
+    query, stop = _valid_query_or_redirect(request, billing_account, currency)
+    if stop is not None:
+        return stop
+    opening = totals(query).opening
+    return exports.export_response(
+        fmt,
+        iter_lines(query, opening),
+        EXPORT_COLUMNS,
+        _filename(billing_account, query),
+    )
+
+
+@app_view(App.STATEMENTS)
+def statement_pdf(request: HttpRequest, account: str, currency: str) -> HttpResponse:
+    """The statement document a finance team files: stored once per data version."""
+    billing_account = _account(request, account, currency)
+    query, stop = _valid_query_or_redirect(request, billing_account, currency)
+    if stop is not None:
+        return stop
+    language = get_language() or "en"
+    context = statement_document_context(query, today=timezone.localdate(), lines=True)
+    context.update(
+        company=request.company, account=billing_account, currency=currency, supplier=supplier()
+    )
+    filters = hashlib.sha256(
+        f"{query.q}|{query.kind}|{query.status}|{query.sort}".encode()
+    ).hexdigest()[:12]
+    return pdf_response(
+        "pdf/statements_statement.html",
+        context,
+        key=f"statements/{request.company.pk}/{billing_account.pk}/{currency}/"
+        f"{query.start:%Y%m%d}-{query.end:%Y%m%d}-{filters}",
+        language=language,
+        version=f"{context['totals'].version}|{context['as_of']}",
+        filename=f"{_filename(billing_account, query)}.pdf",
+    )
+
+
+@app_view(App.STATEMENTS)
+def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The copy of a credit note, built by the same document builder as invoices."""
+    credit_note = get_object_or_404(
+        CreditNote.objects.for_company(request.company).select_related(
+            "billing_account", "invoice", "company"
+        ),
+        number=number,
+    )
+    language = get_language() or "en"
+    return pdf_response(
+        "pdf/statements_credit_note.html",
+        {
+            "credit_note": credit_note,
+            "lines": list(credit_note.lines.all()),
+            "company": request.company,
+            "supplier": supplier(),
+        },
+        key=f"statements/credit-notes/{request.company.pk}/{credit_note.pk}",
+        language=language,
+        version=credit_note.document_version,
+        filename=f"{credit_note.number}.pdf",
+    )
+
+
+@app_view(App.STATEMENTS)
+def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """A payment and the invoices it settles."""
+    payment = get_object_or_404(
+        Payment.objects.for_company(request.company).select_related("billing_account"),
+        reference=reference,
+    )
+    allocations = list(payment.allocations.select_related("invoice").order_by("invoice__number"))
+    allocated = sum((a.amount for a in allocations), start=payment.amount * 0)
+    statement_url = reverse(
+        "statements:statement",
+        kwargs={"account": payment.billing_account.number, "currency": payment.currency},
+    )
+    period = urlencode(
+        {"period": "custom", "start": payment.date.replace(day=1), "end": payment.date}
+    )
+    return render(
+        request,
+        "statements/payment_detail.html",
+        {
+            "payment": payment,
+            "allocations": allocations,
+            "allocated": allocated,
+            "unallocated": payment.amount - allocated,
+            "statement_url": f"{statement_url}?{period}",
+        },
+    )
