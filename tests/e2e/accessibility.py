@@ -1,0 +1,175 @@
+"""axe-core on every page a browser test sees, without the test having to ask.
+
+`ContextWatch` is attached by `tests/e2e/conftest.py` to every browser context a
+test opens through pytest-playwright's `context`/`page`/`new_context` fixtures, so
+every page and pop-up of the test is covered:
+
+* an init script (axe-core plus a small runner) is evaluated in every top-level
+  document; when the document has loaded it runs `axe.run()` and reports the
+  result to Python through a binding;
+* a context route holds every main-frame navigation until the document being
+  left has reported, so a fast test cannot leave a page before it was checked
+  (Playwright cannot evaluate in a page whose navigation has started, hence the
+  in-page runner);
+* at the end of the test body, axe runs again on every open page as it is then
+  (htmx swaps included).
+
+Violations of impact "serious" or "critical" fail the test with the rule id, the
+failing nodes and the URL. The same watch fails the test on a Content Security
+Policy violation reported by the browser (inline script or style attribute) and
+on an uncaught JavaScript error: CSP stays enforced in the browser tests (init
+scripts and DevTools evaluation are not subject to it).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import Error as PlaywrightError
+
+AXE_SOURCE = (Path(__file__).resolve().parents[2] / "static/vendor/axe/axe.min.js").read_text(
+    encoding="utf-8"
+)
+WAIT_FOR_REPORT_S = 15.0
+
+# In the page: summarise the violations that fail a test (impact serious or critical).
+_SUMMARY = """
+window.__portalAxeSummary = (results) => results.violations
+  .filter((v) => ["serious", "critical"].includes(v.impact))
+  .map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+    nodes: v.nodes.slice(0, 5).map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+  }));
+"""
+
+# Every top-level document: announce itself, then run axe once loaded and report.
+_RUNNER = """
+(() => {
+  if (window.top !== window) { return; }
+  window.__portalAxeBegin();
+  const report = (data) => window.__portalAxeReport({url: location.href, ...data});
+  const run = () => {
+    if (document.contentType !== "text/html" || !location.protocol.startsWith("http")) {
+      report({skipped: true});
+      return;
+    }
+    window.axe.run(document, {resultTypes: ["violations"]}).then(
+      (results) => report({violations: window.__portalAxeSummary(results)}),
+      (error) => report({error: String(error)}),
+    );
+  };
+  if (document.readyState === "complete") { run(); } else { window.addEventListener("load", run); }
+})();
+"""
+
+_FINAL_RUN = """
+async () => {
+  if (document.contentType !== "text/html" || !location.protocol.startsWith("http")) { return null; }
+  return window.__portalAxeSummary(await window.axe.run(document, {resultTypes: ["violations"]}));
+}
+"""
+
+
+@dataclass
+class Finding:
+    url: str
+    kind: str  # "axe", "csp", "javascript", "unchecked"
+    detail: str
+
+
+@dataclass
+class ContextWatch:
+    """Accessibility, CSP and script-error watch on one browser context."""
+
+    context: BrowserContext
+    findings: list[Finding] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    _pending: dict = field(default_factory=dict)  # page -> documents begun but not reported
+
+    def attach(self) -> ContextWatch:
+        self.context.expose_binding("__portalAxeBegin", self._on_begin)
+        self.context.expose_binding("__portalAxeReport", self._on_report)
+        self.context.add_init_script(script=f"{AXE_SOURCE}\n{_SUMMARY}\n{_RUNNER}")
+        self.context.on("console", self._on_console)
+        self.context.on("weberror", self._on_web_error)
+        self.context.route("**/*", self._on_request)
+        return self
+
+    # --- events ---------------------------------------------------------------
+    def _on_begin(self, source) -> None:
+        page = source["page"]
+        self._pending[page] = self._pending.get(page, 0) + 1
+
+    def _on_report(self, source, data) -> None:
+        page = source["page"]
+        self._pending[page] = max(0, self._pending.get(page, 0) - 1)
+        if data.get("skipped"):
+            return
+        if "error" in data:
+            self.findings.append(Finding(data["url"], "unchecked", data["error"]))
+            return
+        self._record(data["url"], data["violations"])
+
+    def _on_console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            url = message.page.url if message.page else "?"
+            self.findings.append(Finding(url, "csp", message.text))
+
+    def _on_web_error(self, web_error) -> None:
+        url = web_error.page.url if web_error.page else "?"
+        self.findings.append(Finding(url, "javascript", str(web_error.error)))
+
+    def _on_request(self, route: Route) -> None:
+        request = route.request
+        try:
+            frame = request.frame if request.is_navigation_request() else None
+            page = frame.page if frame is not None and frame.parent_frame is None else None
+        except PlaywrightError:
+            page = None
+        if page is not None:
+            self._wait_for_reports(page)
+        route.fallback()
+
+    # --- checks ---------------------------------------------------------------
+    def _wait_for_reports(self, page: Page) -> None:
+        deadline = time.monotonic() + WAIT_FOR_REPORT_S
+        while self._pending.get(page) and time.monotonic() < deadline and not page.is_closed():
+            page.wait_for_timeout(25)
+        if self._pending.get(page):
+            self.findings.append(Finding(page.url, "unchecked", "axe did not report in time"))
+            self._pending[page] = 0
+
+    def _record(self, url: str, violations: list[dict]) -> None:
+        self.checked.append(url)
+        for v in violations:
+            nodes = "\n".join(f"      - {n['target']}: {n['summary']}" for n in v["nodes"])
+            more = f"\n      (+{v['count'] - len(v['nodes'])} more nodes)" if v["count"] > 5 else ""
+            detail = f"{v['id']} ({v['impact']}): {v['help']}\n{nodes}{more}"
+            if not any(f.url == url and f.detail == detail for f in self.findings):
+                self.findings.append(Finding(url, "axe", detail))
+
+    def finish(self) -> None:
+        """The end of the test: wait for pending reports, then check each page as it is now."""
+        for page in list(self.context.pages):
+            if page.is_closed():
+                continue
+            self._wait_for_reports(page)
+            try:
+                violations = page.evaluate(_FINAL_RUN)
+            except PlaywrightError as exc:
+                self.findings.append(Finding(page.url, "unchecked", f"axe could not run: {exc}"))
+                continue
+            if violations is not None:
+                self._record(page.url, violations)
+
+
+def report(watches: list[ContextWatch]) -> str:
+    """Run the final checks and describe every finding ('' when every page was clean)."""
+    for watch in watches:
+        watch.finish()
+    return "\n".join(
+        f"[{f.kind}] {f.url}\n    {f.detail}" for watch in watches for f in watch.findings
+    )

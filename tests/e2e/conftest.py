@@ -1,0 +1,181 @@
+"""Browser tests: pytest-playwright on Debian's Chromium against pytest-django's live server.
+
+How to write a journey (`tests/e2e/test_<app>_journey.py`)::
+
+    import pytest
+    from playwright.sync_api import expect
+    from tests.e2e.browsing import sign_in, url_for
+
+    pytestmark = pytest.mark.e2e
+
+    def test_viewer_finds_an_invoice(page, live_server, viewer, company):
+        invoice = InvoiceFactory(company=company)          # ORM calls are fine here
+        sign_in(page, live_server, viewer.email)            # password defaults to UserFactory's
+        page.get_by_role("link", name="Invoices On-Line").first.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Invoices")
+
+* `page`, `context`, `new_context` are pytest-playwright's fixtures; `live_server` is
+  pytest-django's (transactional database: data made in the test is visible to the
+  server). The fixtures of tests/conftest.py (`company`, `viewer`, `approver`,
+  `company_admin`, ...) and the `e2e_world` fixture below work with it.
+* Accessibility is checked by construction (tests/e2e/accessibility.py): every
+  document a test leaves, and every page open at the end of the test, is run
+  through axe-core; a "serious" or "critical" violation, a CSP violation or an
+  uncaught JavaScript error fails the test with the URL and details. Open extra
+  browser contexts with the `new_context` fixture (never `browser.new_context()`)
+  so they are watched too.
+* The browser speaks English (`locale="en-GB"`); use `switch_language(page, "fr")`
+  or `new_context(locale="fr-FR")` for French.
+* Without /usr/bin/chromium the e2e tests are skipped with a printed reason, unless
+  PORTAL_REQUIRE_BROWSER=1 (CI), which makes a missing browser a failure.
+  Never download a browser (`playwright install` is not used).
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.accessibility import ContextWatch, report
+from tests.e2e.browsing import PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
+# to run there unless told it is safe (it is: the loop never runs Django code).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+BROWSER_REQUIRED = os.environ.get("PORTAL_REQUIRE_BROWSER") == "1"
+SKIP_REASON = "browser tests skipped: Chromium not installed (apt-get install chromium)"
+HERE = Path(__file__).resolve().parent
+_WATCHES = pytest.StashKey[list]()
+_skipped: list[str] = []
+
+
+def _chromium_available() -> bool:
+    return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if HERE in Path(str(item.path)).parents]
+    for item in browser_items:
+        item.add_marker(pytest.mark.e2e)
+    if browser_items and not _chromium_available():
+        if BROWSER_REQUIRED:
+            raise pytest.UsageError(
+                f"PORTAL_REQUIRE_BROWSER=1 but Chromium is missing at {CHROMIUM} "
+                "(apt-get install chromium)"
+            )
+        for item in browser_items:
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+        _skipped.extend(item.nodeid for item in browser_items)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped:
+        terminalreporter.write_sep("-", "browser tests", yellow=True)
+        terminalreporter.write_line(f"{SKIP_REASON}: {len(_skipped)} test(s) not run")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "en-GB",
+        "timezone_id": "Europe/Paris",
+        "viewport": {"width": 1280, "height": 900},
+    }
+
+
+@pytest.fixture
+def _page_watches(request):
+    watches: list[ContextWatch] = []
+    request.node.stash[_WATCHES] = watches
+    return watches
+
+
+@pytest.fixture
+def new_context(new_context, _page_watches):
+    """pytest-playwright's context factory, with the accessibility/CSP watch attached."""
+
+    def _new_context(**kwargs):
+        context = new_context(**kwargs)
+        context.set_default_timeout(10_000)
+        _page_watches.append(ContextWatch(context).attach())
+        return context
+
+    return _new_context
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield  # a failing test body raises here: its own failure is reported
+    watches = item.stash.get(_WATCHES, None)
+    if watches:
+        problems = report(watches)
+        if problems:
+            pytest.fail(
+                "Accessibility (axe serious/critical), CSP or JavaScript problems on the "
+                f"pages this test visited:\n{problems}",
+                pytrace=False,
+            )
+    return result
+
+
+@dataclass
+class World:
+    """A small, realistic set of people for journeys (password: `PASSWORD`)."""
+
+    company: object
+    second_company: object
+    viewer: object  # viewer of every application of `company`
+    approver: object  # approver and company admin, member of both companies
+    newcomer: object  # signed-up ID without any company yet
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def e2e_world(transactional_db):
+    from portal.models import Role
+    from tests.factories.portal import CompanyFactory, CountryFactory, UserFactory, member
+
+    country = CountryFactory()
+    company = CompanyFactory(country=country, name="ACME France SA", customer_number="0100001")
+    second = CompanyFactory(country=country, name="ACME Services SAS", customer_number="0100002")
+    viewer = member(
+        company,
+        role=Role.VIEWER,
+        email="claire.martin@acme.test",
+        first_name="Claire",
+        last_name="Martin",
+    )
+    approver = member(
+        company,
+        role=Role.APPROVER,
+        admin=True,
+        email="paul.durand@acme.test",
+        first_name="Paul",
+        last_name="Durand",
+    )
+    from portal.models import Membership
+
+    Membership.objects.create(user=approver, company=second, is_company_admin=False)
+    newcomer = UserFactory(email="newcomer@example.test", first_name="Nina", last_name="Petit")
+    return World(company, second, viewer, approver, newcomer)
