@@ -1,12 +1,17 @@
-"""allauth integration: its e-mails go through the outbox, in the user's language."""
+"""allauth integration: its e-mails go through the outbox, in the user's language.
+
+Links in the ID e-mails (verification, password reset) are built from
+PORTAL_BASE_URL, never from the request's Host header.
+"""
 
 from typing import Any
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 
 from portal.models import Event, User
-from portal.notify import notify
+from portal.notify import absolute_url, notify
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -31,6 +36,13 @@ class AccountAdapter(DefaultAccountAdapter):
             language=language,
             context={"subject": message.subject, **bodies},
         )
+
+    def get_email_confirmation_url(self, request: Any, emailconfirmation: Any) -> str:
+        return absolute_url("account_confirm_email", emailconfirmation.key)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        template = absolute_url("account_reset_password_from_key", uidb36="UID", key="KEY")
+        return template.replace("UID-KEY", quote(key))
 
     def is_safe_url(self, url: str | None) -> bool:
         from django.utils.http import url_has_allowed_host_and_scheme

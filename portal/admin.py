@@ -4,6 +4,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +35,7 @@ def staff_with_mfa(request: HttpRequest) -> bool:
     )
 
 
+@login_not_required
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
     """Every sign-in goes through allauth (rate limits, MFA stage); staff without MFA enrol first."""
     next_url = request.GET.get("next", "")

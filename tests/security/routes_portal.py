@@ -1,4 +1,26 @@
+from portal.models import Authorization, Membership, Role
+from tests.factories.portal import UserFactory, member
 from tests.security.matrix import Route
+
+
+def _pending(company, user):
+    """A pending request of a fresh user of `company` (its id is in the URL)."""
+    requester = UserFactory()
+    auth = Authorization.objects.create(
+        user=requester, company=company, app=company.country.apps[0], justification="matrix"
+    )
+    return {"pk": auth.pk}
+
+
+def _granted(company, user):
+    colleague = member(company, role=Role.VIEWER, apps=[company.country.apps[0]])
+    return {"pk": Authorization.objects.get(user=colleague, company=company).pk}
+
+
+def _membership(company, user):
+    colleague = member(company, role=None)
+    return {"pk": Membership.objects.get(user=colleague, company=company).pk}
+
 
 ROUTES = [
     Route("portal:home", public=True),
@@ -8,5 +30,56 @@ ROUTES = [
         method="POST",
         data=lambda company, user: {"company": company.pk},
         ok=(302,),
+    ),
+    Route("portal:profile"),
+    Route("portal:help", public=True),
+    Route("portal:my_company", company_admin=True),
+    Route(
+        "portal:access_approve",
+        method="POST",
+        kwargs=_pending,
+        data=lambda company, user: {"role": Role.VIEWER},
+        ok=(302,),
+        company_admin=True,
+    ),
+    Route(
+        "portal:access_refuse",
+        method="POST",
+        kwargs=_pending,
+        data=lambda company, user: {"note": "No."},
+        ok=(302,),
+        company_admin=True,
+    ),
+    Route(
+        "portal:authorization_role",
+        method="POST",
+        kwargs=_granted,
+        data=lambda company, user: {"role": Role.APPROVER},
+        ok=(302,),
+        company_admin=True,
+    ),
+    Route(
+        "portal:authorization_revoke",
+        method="POST",
+        kwargs=_granted,
+        data=lambda company, user: {"note": ""},
+        ok=(302,),
+        company_admin=True,
+    ),
+    Route(
+        "portal:member_grant",
+        method="POST",
+        kwargs=_membership,
+        data=lambda company, user: {"app": company.country.apps[0], "role": Role.VIEWER},
+        ok=(302,),
+        company_admin=True,
+    ),
+    Route(
+        "portal:member_admin",
+        method="POST",
+        kwargs=_membership,
+        data=lambda company, user: {"is_admin": "1"},
+        ok=(302,),
+        company_admin=True,
     ),
 ]

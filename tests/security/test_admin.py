@@ -1,0 +1,117 @@
+"""The agents' admin: allauth sign-in, MFA required for staff, the agent group's exact rights."""
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from portal.agents import AGENT_GROUP, ensure_agent_group, make_agent
+from portal.applications import App
+from portal.models import Authorization, Company
+from tests.factories.portal import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def agent():
+    user = UserFactory(email="agent@supplier.test")
+    make_agent([user])
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def test_admin_sign_in_goes_through_allauth(client):
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=/agents/"
+
+
+def test_admin_login_next_to_another_host_is_ignored(client, agent):
+    client.force_login(agent)
+    response = client.get(reverse("admin:login") + "?next=https://evil.example/")
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_customer_user_gets_no_admin(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.status_code == 403
+
+
+def test_staff_without_mfa_is_sent_to_mfa_setup(client):
+    staff = UserFactory()
+    make_agent([staff])
+    client.force_login(staff)
+    response = client.get(reverse("admin:portal_company_changelist"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+    assert any(reverse("mfa_activate_totp") in url for url, _ in response.redirect_chain)
+
+
+def test_staff_with_mfa_is_asked_for_the_code_at_sign_in(client, agent):
+    response = client.post(reverse("account_login"), {"login": agent.email, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_agent_with_mfa_works_in_the_admin_within_the_group_rights(client, agent, company):
+    client.force_login(agent)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:portal_authorization_changelist")).status_code == 200
+    assert client.get(reverse("admin:portal_company_change", args=[company.pk])).status_code == 200
+    assert client.get(reverse("admin:portal_company_delete", args=[company.pk])).status_code == 403
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert client.get(reverse("admin:portal_country_add")).status_code == 403
+
+
+def test_agent_approves_and_refuses_requests_with_admin_actions(
+    client, agent, company, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second = UserFactory(), UserFactory()
+    a = Authorization.objects.create(user=first, company=company, app=App.ORDERS)
+    b = Authorization.objects.create(user=second, company=company, app=App.ORDERS)
+    client.force_login(agent)
+    url = reverse("admin:portal_authorization_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "approve", "_selected_action": [a.pk]})
+        client.post(url, {"action": "refuse", "_selected_action": [b.pk]})
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, a.decided_by) == ("granted", agent)
+    assert (b.status, b.decided_by) == ("rejected", agent)
+    assert a.events.get().action == "granted" and b.events.get().action == "refused"
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([first.email, second.email])
+
+
+def test_agent_group_has_exactly_the_permissions_agents_need():
+    group = ensure_agent_group()
+    assert group.name == AGENT_GROUP
+    codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert ("portal", "change_authorization") in codenames
+    assert ("portal", "view_notification") in codenames
+    assert ("portal", "change_notification") not in codenames
+    assert not any(code.startswith("delete_") for _app, code in codenames)
+    assert not any(app == "auth" for app, _code in codenames)
+    apps_perms = Permission.objects.filter(
+        content_type__app_label__in=["requests_inbox", "orders", "invoices"]
+    ).exclude(codename__startswith="delete_")
+    assert apps_perms.exists()
+    assert set(apps_perms.values_list("content_type__app_label", "codename")) <= codenames
+    again = ensure_agent_group()
+    assert again.pk == group.pk and again.permissions.count() == group.permissions.count()
+
+
+def test_seed_demo_makes_the_agent_a_group_member_without_superuser():
+    from portal.demo import seed_platform
+
+    world = seed_platform()
+    agent = world.users["agent@supplier.example"]
+    assert agent.is_staff and not agent.is_superuser
+    assert agent.groups.filter(name=AGENT_GROUP).exists()
+    assert Company.objects.count() >= 4
+    seed_platform()
+    assert agent.groups.count() == 1
