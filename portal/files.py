@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from portal.models import Company, StoredFile, User
@@ -252,11 +253,10 @@ def serve_storage(
     storage_name: str, *, filename: str, content_type: str, inline: bool = False
 ) -> HttpResponse:
     if settings.AWS_STORAGE_BUCKET_NAME:
-        disposition = "inline" if inline else "attachment"
         url = default_storage.url(
             storage_name,
             parameters={
-                "ResponseContentDisposition": f'{disposition}; filename="{filename}"',
+                "ResponseContentDisposition": content_disposition_header(not inline, filename),
                 "ResponseContentType": content_type,
             },
         )
