@@ -274,6 +274,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 60,
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }
