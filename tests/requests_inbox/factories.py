@@ -13,6 +13,7 @@ from tests.factories.portal import CompanyFactory, UserFactory
 class RequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Request
+        skip_postgeneration_save = True
 
     company = factory.SubFactory(CompanyFactory)
     requester = factory.SubFactory(UserFactory)
