@@ -1,0 +1,37 @@
+"""The Statements tile on the home page: the balance due in each currency (one query)."""
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from portal.applications import Figure
+from statements.ledger import money
+from statements.models import LedgerEntry
+
+MAX_CURRENCIES = 3
+
+
+def home_figures(company, user) -> list[Figure]:
+    rows = list(
+        LedgerEntry.objects.for_company(company)
+        .values("currency")
+        .annotate(
+            balance=Sum("signed_amount"),
+            open_items=Count("id", filter=Q(kind=LedgerEntry.Kind.INVOICE, status="open")),
+        )
+        .order_by("currency")[:MAX_CURRENCIES]
+    )
+    url = reverse("statements:list")
+    if not rows:
+        return [Figure(_("Open invoices"), 0, url)]
+    figures = [
+        Figure(
+            _("Balance (%(currency)s)") % {"currency": row["currency"]},
+            f"{number_format(money(row['balance']), 2, force_grouping=True)} {row['currency']}",
+            url,
+        )
+        for row in rows
+    ]
+    figures.append(Figure(_("Open invoices"), sum(r["open_items"] for r in rows), url))
+    return figures
