@@ -6,7 +6,7 @@ app_name = "invoices"
 
 urlpatterns = [
     path("", views.invoice_list, name="list"),
-    path("export/<str:fmt>/", views.invoice_export, name="export"),
+    path("export/", views.invoice_export, name="export"),
     path("zip/", views.zip_selection, name="zip_selection"),
     path("zip/<int:pk>/", views.zip_page, name="zip"),
     path("zip/<int:pk>/download/", views.zip_download, name="zip_download"),

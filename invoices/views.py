@@ -122,7 +122,9 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 @app_view(App.INVOICES)
-def invoice_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def invoice_export(request: HttpRequest) -> HttpResponse:
+    """The current selection (same filters as the list); ?fmt=csv|xlsx, ?lines=1 per line."""
+    fmt = request.GET.get("fmt", "csv")
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form = _filter_form(request)

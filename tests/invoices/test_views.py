@@ -126,23 +126,23 @@ def test_list_uses_a_constant_number_of_queries(
 def test_csv_export_of_the_selection_and_per_line(viewer_client, company):
     InvoiceFactory(company=company, number="X-1", po_number="=HYPERLINK()")
     InvoiceFactory(company=company, number="Y-1", currency="USD")
-    response = viewer_client.get(reverse("invoices:export", args=["csv"]), {"currency": "EUR"})
+    response = viewer_client.get(reverse("invoices:export"), {"fmt": "csv", "currency": "EUR"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][0] == "Invoice number"
     assert [r[0] for r in rows[1:]] == ["X-1"]
     assert rows[1][10] == "'=HYPERLINK()"
-    response = viewer_client.get(reverse("invoices:export", args=["csv"]), {"lines": "1"})
+    response = viewer_client.get(reverse("invoices:export"), {"fmt": "csv", "lines": "1"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][4] == "Line"
     assert sorted(r[0] for r in rows[1:]) == ["X-1", "Y-1"]
-    assert viewer_client.get(reverse("invoices:export", args=["pdf"])).status_code == 404
+    assert viewer_client.get(reverse("invoices:export"), {"fmt": "pdf"}).status_code == 404
 
 
 def test_xlsx_export(viewer_client, company):
     from openpyxl import load_workbook
 
     InvoiceFactory(company=company, number="X-9")
-    response = viewer_client.get(reverse("invoices:export", args=["xlsx"]))
+    response = viewer_client.get(reverse("invoices:export"), {"fmt": "xlsx"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet["A2"].value == "X-9"
