@@ -1,0 +1,139 @@
+"""Replies by e-mail from a real Maildir: threaded, refused or answered with a notice."""
+
+import mailbox
+from email.message import EmailMessage
+
+import pytest
+from django.core.management import call_command
+
+from portal.models import Notification
+from requests_inbox.models import InboundEmail, Message, Status
+from requests_inbox.services import request_reply, request_submit
+from tests.requests_inbox.conftest import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def maildir(tmp_path):
+    return mailbox.Maildir(tmp_path / "inbox", create=True)
+
+
+@pytest.fixture
+def answered(company, viewer, agent):
+    req = request_submit(
+        company=company, user=viewer, category="other", subject="Toner", message="Hello"
+    )
+    request_reply(request=req, agent=agent, body="Which model?")
+    return req
+
+
+def mail(*, sender, subject, body="Model X42, thanks.", headers=None, attachments=()):
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "requests@cs.test"
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<{abs(hash((sender, subject, body)))}@customer.test>"
+    for key, value in (headers or {}).items():
+        msg[key] = value
+    msg.set_content(body + "\n\nOn Monday, Customer Service wrote:\n> Which model?\n")
+    for name, data, maintype, subtype in attachments:
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return msg
+
+
+def run(maildir):
+    call_command("fetch_replies", maildir=maildir._path)
+
+
+def test_reply_threaded_by_subject_with_attachment(maildir, answered, viewer):
+    maildir.add(
+        mail(
+            sender=f"Test User <{viewer.email.upper()}>",
+            subject=f"Re: [{answered.number}] Customer service answered: Toner",
+            attachments=[("label.pdf", PDF, "application", "pdf")],
+        )
+    )
+    run(maildir)
+    message = Message.objects.filter(request=answered).last()
+    assert message.body == "Model X42, thanks."  # quoted history cut
+    assert message.source == Message.Source.EMAIL and not message.is_agent
+    assert message.attachments.get().original_name == "label.pdf"
+    answered.refresh_from_db()
+    assert answered.status == Status.IN_PROGRESS
+    run(maildir)  # seen: not imported twice
+    assert Message.objects.filter(request=answered).count() == 3
+
+
+def test_reply_threaded_by_headers_only(maildir, answered, viewer):
+    root = f"<{answered.number}@127.0.0.1>"
+    maildir.add(
+        mail(
+            sender=viewer.email,
+            subject="Re: your answer",
+            headers={"In-Reply-To": f"<{answered.number}.abc123@127.0.0.1>", "References": root},
+        )
+    )
+    run(maildir)
+    assert Message.objects.filter(request=answered, source="email").count() == 1
+
+
+def test_sender_other_than_the_requester_is_refused_with_a_notice(
+    maildir, answered, approver, django_capture_on_commit_callbacks, mailoutbox
+):
+    maildir.add(mail(sender=approver.email, subject=f"Re: [{answered.number}] Toner"))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(maildir)
+    assert not Message.objects.filter(request=answered, source="email").exists()
+    row = InboundEmail.objects.get()
+    assert row.outcome == InboundEmail.Outcome.UNMATCHED and "not from the requester" in row.reason
+    (notice,) = mailoutbox
+    assert notice.to == [approver.email] and "could not be matched" in notice.subject
+
+
+def test_no_number_or_two_numbers_are_never_attached(maildir, company, viewer, answered):
+    other = request_submit(
+        company=company, user=viewer, category="other", subject="Second", message="x"
+    )
+    maildir.add(mail(sender=viewer.email, subject="Hello there"))
+    maildir.add(
+        mail(
+            sender=viewer.email,
+            subject=f"Re: [{answered.number}]",
+            headers={"References": f"<{other.number}@127.0.0.1>"},
+        )
+    )
+    run(maildir)
+    assert not Message.objects.filter(source="email").exists()
+    reasons = sorted(InboundEmail.objects.values_list("reason", flat=True))
+    assert reasons == ["no tracking number", "several tracking numbers"]
+    assert Notification.objects.filter(template="requests_inbox_unmatched").count() == 2
+
+
+def test_auto_replies_are_logged_but_not_answered(maildir, answered):
+    maildir.add(
+        mail(
+            sender="someone@elsewhere.test",
+            subject="Out of office",
+            headers={"Auto-Submitted": "auto-replied"},
+        )
+    )
+    run(maildir)
+    assert InboundEmail.objects.get().outcome == InboundEmail.Outcome.UNMATCHED
+    assert not Notification.objects.filter(template="requests_inbox_unmatched").exists()
+
+
+def test_refused_attachment_is_named_and_the_text_kept(maildir, answered, viewer):
+    maildir.add(
+        mail(
+            sender=viewer.email,
+            subject=f"Re: [{answered.number}] Toner",
+            attachments=[("page.html", b"<html><script>x</script></html>", "text", "html")],
+        )
+    )
+    run(maildir)
+    message = Message.objects.get(request=answered, source="email")
+    assert message.body.startswith("Model X42, thanks.")
+    assert "page.html" in message.body and "not an accepted type" in message.body
+    assert not message.attachments.exists()
