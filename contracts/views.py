@@ -277,7 +277,13 @@ def contract_submit(request: HttpRequest, number: str) -> HttpResponse:
 @app_view(App.CONTRACTS, role=Role.APPROVER)
 def step_approve(request: HttpRequest, number: str) -> HttpResponse:
     contract = _contract(request, number)
-    return _act(request, contract, services.step_approve, comment=request.POST.get("comment", ""))
+    return _act(
+        request,
+        contract,
+        services.step_approve,
+        _("You approved the contract."),
+        comment=request.POST.get("comment", ""),
+    )
 
 
 @require_POST
