@@ -66,11 +66,11 @@ class SmtpServer:
                     server.messages.append(envelope.content)
                 return server.reply
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=0)
+        self.port = closed_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
 
     def start(self) -> "SmtpServer":
         self.controller.start()
-        self.port = self.controller.server.sockets[0].getsockname()[1]
         return self
 
     def stop(self) -> None:
