@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -124,10 +125,14 @@ def help_page(request: HttpRequest) -> HttpResponse:
             for topic, label in Topic.choices
             if topic in by_topic
         ]
+    country_name = ""
+    if country is not None:
+        french = get_language().startswith("fr") and country.name_fr
+        country_name = country.name_fr if french else country.name
     return render(
         request,
         "portal/help.html",
-        {"form": form, "country": country, "contacts": contacts},
+        {"form": form, "country": country, "country_name": country_name, "contacts": contacts},
     )
 
 

@@ -319,3 +319,15 @@ def test_help_links_to_write_to_us_by_topic(client, country):
     write = reverse("requests_inbox:create")
     page = client.get(reverse("portal:help") + "?country=FR").content.decode()
     assert f"{write}?category=invoices" in page
+
+
+def test_pages_follow_the_users_language(client, company, company_admin, country):
+    company_admin.preferred_language = "fr"
+    company_admin.save()
+    country.name_fr = "France métropolitaine"
+    country.save()
+    _contacts(country)
+    login(client, company_admin, company)
+    assert "<h1>Demander l'accès</h1>" in client.get(reverse("portal:request_access")).content.decode()
+    assert "Membres et leurs droits" in client.get(reverse("portal:my_company")).content.decode()
+    assert "France métropolitaine" in client.get(reverse("portal:help")).content.decode()
