@@ -65,3 +65,38 @@ def test_sign_up_to_an_open_application(page, live_server, e2e_world, new_contex
     expect(open_link).to_be_visible()
     open_link.click()
     expect(page).to_have_url(re.compile(r"/orders/"))
+
+
+def test_id_and_access_pages_are_accessible(page, live_server, e2e_world):
+    """Visit every page of the ID and access flows; the e2e watch runs axe on each."""
+    from portal.models import Authorization, HelpContact, Topic
+
+    HelpContact.objects.create(
+        country=e2e_world.company.country, topic=Topic.INVOICES, phone="+33 1 00 00 00 00"
+    )
+    Authorization.objects.create(
+        user=e2e_world.newcomer, company=e2e_world.company, app="orders", justification="Audit"
+    )
+    for name, query in [
+        ("account_login", ""),
+        ("account_signup", ""),
+        ("account_reset_password", ""),
+        ("portal:help", ""),
+        ("portal:help", "country=FR"),
+    ]:
+        page.goto(url_for(live_server, name, query=query))
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    sign_in(page, live_server, e2e_world.approver.email)
+    for name in (
+        "portal:profile",
+        "portal:my_company",
+        "portal:request_access",
+        "portal:help",
+        "account_email",
+        "account_change_password",
+        "mfa_index",
+    ):
+        page.goto(url_for(live_server, name))
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    page.goto(url_for(live_server, "portal:my_company"))
+    expect(page.get_by_role("table").first).to_contain_text("newcomer@example.test")

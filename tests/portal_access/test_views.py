@@ -328,6 +328,8 @@ def test_pages_follow_the_users_language(client, company, company_admin, country
     country.save()
     _contacts(country)
     login(client, company_admin, company)
-    assert "<h1>Demander l'accès</h1>" in client.get(reverse("portal:request_access")).content.decode()
+    assert (
+        "<h1>Demander l'accès</h1>" in client.get(reverse("portal:request_access")).content.decode()
+    )
     assert "Membres et leurs droits" in client.get(reverse("portal:my_company")).content.decode()
     assert "France métropolitaine" in client.get(reverse("portal:help")).content.decode()
