@@ -232,12 +232,9 @@ def invoice_decide(
     comment = (comment or "").strip()
     if decision == Decision.REJECT and not comment:
         raise ValidationError(_("Please say why you reject this invoice."), code="comment_required")
-    invoice = (
-        Invoice.objects.for_company(company)
-        .select_for_update()
-        .select_related("decided_by")
-        .get(number=number)
-    )
+    # No join here: after waiting for the lock PostgreSQL re-reads the locked row,
+    # but a joined decided_by would come from the old snapshot.
+    invoice = Invoice.objects.for_company(company).select_for_update().get(number=number)
     if version is not None and invoice.version != version:
         if invoice.approval_status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
             raise ValidationError(
