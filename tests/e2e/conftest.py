@@ -94,14 +94,12 @@ def browser_type_launch_args():
     }
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {
-        **browser_context_args,
-        "locale": "en-GB",
-        "timezone_id": "Europe/Paris",
-        "viewport": {"width": 1280, "height": 900},
-    }
+# Defaults of every context; a test may override any of them: new_context(locale="fr-FR").
+CONTEXT_DEFAULTS = {
+    "locale": "en-GB",
+    "timezone_id": "Europe/Paris",
+    "viewport": {"width": 1280, "height": 900},
+}
 
 
 @pytest.fixture
@@ -116,7 +114,7 @@ def new_context(new_context, _page_watches):
     """pytest-playwright's context factory, with the accessibility/CSP watch attached."""
 
     def _new_context(**kwargs):
-        context = new_context(**kwargs)
+        context = new_context(**{**CONTEXT_DEFAULTS, **kwargs})
         context.set_default_timeout(10_000)
         _page_watches.append(ContextWatch(context).attach())
         return context
