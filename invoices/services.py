@@ -177,16 +177,46 @@ def invoice_issue(
         line.invoice = invoice
     InvoiceLine.objects.bulk_create(built)
     _history(invoice, InvoiceEvent.Action.ISSUED, actor, total=_money(invoice.total))
-    if company.country.offers(App.INVOICES):
-        for user in invoice_users(company):
-            notify(
-                event=Event.INVOICE_NEW,
-                template="invoices_new",
-                recipient=user,
-                company=company,
-                context=_mail_context(invoice, user.preferred_language),
-                dedupe_key=f"invoices:new:{invoice.pk}:{user.pk}",
-            )
+    announce_new_invoice(invoice)
+    return invoice
+
+
+def announce_new_invoice(invoice: Invoice) -> int:
+    """E-mail the company's invoices users who opted in; once per invoice and user
+    (dedupe key), so the agents' admin action may be used again safely."""
+    company = invoice.company
+    if not company.country.offers(App.INVOICES):
+        return 0
+    sent = 0
+    for user in invoice_users(company):
+        row = notify(
+            event=Event.INVOICE_NEW,
+            template="invoices_new",
+            recipient=user,
+            company=company,
+            context=_mail_context(invoice, user.preferred_language),
+            dedupe_key=f"invoices:new:{invoice.pk}:{user.pk}",
+        )
+        sent += row is not None
+    return sent
+
+
+@transaction.atomic
+def invoice_recompute(
+    *, invoice: Invoice, actor: User | None, changes: Sequence[str] = ()
+) -> Invoice:
+    """After an agent edited an invoice or its lines: totals from the lines, a new
+    version (its PDF is rendered again, stale approval forms are refused), history."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    subtotal = tax_total = Decimal("0")
+    for line in invoice.lines.all():
+        subtotal += line.line_total
+        tax_total += line.tax_amount
+    invoice.subtotal, invoice.tax_total = subtotal, tax_total
+    invoice.total = subtotal + tax_total
+    invoice.version += 1
+    invoice.save()
+    _history(invoice, InvoiceEvent.Action.CHANGED, actor, fields=list(changes))
     return invoice
 
 
