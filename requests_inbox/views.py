@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -115,9 +116,7 @@ def filtered(request: HttpRequest) -> tuple[RequestFilterForm, QuerySet[Request]
 @app_view(APP)
 def request_list(request: HttpRequest) -> HttpResponse:
     form, qs, sort = filtered(request)
-    page = paginate(
-        request, qs.annotate(message_count=Count("messages", filter=Q(messages__internal=False)))
-    )
+    page = paginate(request, qs.annotate(message_count=public_message_count()))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -132,6 +131,19 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "requests_inbox/_request_table.html" if request.htmx else "requests_inbox/request_list.html"
     )
     return render(request, template, context)
+
+
+def public_message_count() -> Coalesce:
+    """Correlated count of the messages a customer sees: computed for the page's rows only
+    (a JOIN + GROUP BY would aggregate the whole company's conversation first)."""
+    counts = (
+        Message.objects.filter(request=OuterRef("pk"), internal=False)
+        .order_by()
+        .values("request")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def _without(request: HttpRequest, *keys: str) -> str:
