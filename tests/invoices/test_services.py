@@ -201,3 +201,19 @@ def test_home_figures(company, viewer, client):
     assert figures == {"Invoices to pay": 2, "Overdue invoices": 1, "Invoices to verify": 2}
     login(client, viewer, company)
     assert "Overdue invoices" in client.get(reverse("portal:home")).text
+
+
+def test_demo_seed_is_idempotent():
+    from invoices import demo
+    from portal.demo import seed_platform
+
+    world = seed_platform()
+    demo.seed(world)
+    count = Invoice.objects.count()
+    assert count == demo.PER_COMPANY * len(demo.COMPANIES)
+    demo.seed(world)
+    assert Invoice.objects.count() == count
+    acme = world.companies["0100001"]
+    invoice = Invoice.objects.for_company(acme).get(number="FR-INV-2026100")
+    assert invoice.total == invoice.subtotal + invoice.tax_total
+    assert invoice.lines.exists()
