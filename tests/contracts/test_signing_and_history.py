@@ -1,0 +1,87 @@
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from contracts.history import verify_chain
+from contracts.models import ContractEvent, ContractStatus
+from contracts.signing import ensure_throwaway_certificate
+from tests.contracts.factories import contract_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _validation_context():
+    _key, cert = ensure_throwaway_certificate()
+    return ValidationContext(trust_roots=[load_cert_from_pemder(str(cert))])
+
+
+def test_signed_pdf_carries_a_valid_pades_signature(company):
+    contract = contract_in(ContractStatus.SIGNED, company)
+    stored = contract.current_version.signed_document
+    with default_storage.open(stored.storage_name, "rb") as fh:
+        data = fh.read()
+    reader = PdfFileReader(io.BytesIO(data))
+    (embedded,) = reader.embedded_signatures
+    assert embedded.field_name == "Signature1"
+    status = validate_pdf_signature(embedded, _validation_context())
+    assert status.intact
+    assert status.valid
+    assert status.trusted
+    assert "/ETSI.CAdES.detached" in str(embedded.sig_object["/SubFilter"])
+    assert contract.number in str(embedded.sig_object["/Reason"])
+
+
+def test_a_modified_signed_pdf_no_longer_validates(company):
+    contract = contract_in(ContractStatus.SIGNED, company)
+    with default_storage.open(contract.current_version.signed_document.storage_name, "rb") as fh:
+        data = bytearray(fh.read())
+    # flip one byte inside the signed range (the first page's content)
+    index = data.index(b"stream") + 20
+    data[index] = (data[index] + 1) % 256
+    embedded = PdfFileReader(io.BytesIO(bytes(data)), strict=False).embedded_signatures[0]
+    status = validate_pdf_signature(embedded, _validation_context())
+    assert not status.intact
+
+
+def test_history_chain_is_intact_then_catches_an_edited_row(company):
+    first = contract_in(ContractStatus.ACTIVE, company)
+    second = contract_in(ContractStatus.SIGNED, company)
+    assert verify_chain() is None
+    call_command("verify_contract_history")
+
+    target = second.events.get(action="route")
+    ContractEvent.objects.filter(pk=target.pk).update(note="approved by nobody")
+    broken = verify_chain()
+    assert broken is not None
+    assert (broken.contract_number, broken.seq, broken.reason) == (
+        second.number,
+        target.seq,
+        "content altered",
+    )
+    with pytest.raises(CommandError) as exc:
+        call_command("verify_contract_history")
+    assert f"contract {second.number}" in str(exc.value)
+    assert f"entry #{target.seq}" in str(exc.value)
+    assert verify_chain(first.__class__.objects.filter(pk=first.pk)) is None
+
+
+def test_history_chain_catches_a_deleted_row_and_a_rehashed_row(company):
+    contract = contract_in(ContractStatus.SIGNED, company)
+    contract.events.filter(seq=3).delete()
+    broken = verify_chain()
+    assert (broken.seq, broken.reason) == (4, "missing entry")
+
+    other = contract_in(ContractStatus.SUBMITTED, company)
+    event = other.events.get(seq=2)
+    event.note = "rewritten"
+    event.hash = event.compute_hash()  # recomputed: the next entry's prev_hash no longer matches
+    event.save()
+    broken = verify_chain(type(other).objects.filter(pk=other.pk))
+    assert (broken.seq, broken.reason) == (3, "previous hash")
