@@ -77,6 +77,13 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Agents maintain users but cannot hand out staff rights (no privilege escalation)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_staff", "is_superuser", "groups"]
+        return readonly
+
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
@@ -124,6 +131,13 @@ class AuthorizationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "company__name", "company__customer_number"]
     list_select_related = ["user", "company"]
     readonly_fields = ["status", "decided_by", "decided_at", "requested_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """An existing authorization changes only through the audited actions and services."""
+        if obj is not None:
+            return [f.name for f in Authorization._meta.fields]
+        return self.readonly_fields
+
     autocomplete_fields = ["user", "company"]
     inlines = [AuthorizationEventInline]
     actions = ["approve", "refuse"]

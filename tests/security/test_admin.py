@@ -115,3 +115,58 @@ def test_seed_demo_makes_the_agent_a_group_member_without_superuser():
     assert Company.objects.count() >= 4
     seed_platform()
     assert agent.groups.count() == 1
+
+
+def test_agent_cannot_make_anyone_staff_or_superuser(client, agent):
+    customer = UserFactory(email="customer@acme.test")
+    client.force_login(agent)
+    url = reverse("admin:portal_user_change", args=[customer.pk])
+    page = client.get(url).content.decode()
+    assert 'name="is_superuser"' not in page and 'name="groups"' not in page
+    client.post(
+        url,
+        {
+            "email": customer.email,
+            "first_name": "C",
+            "last_name": "U",
+            "preferred_language": "en",
+            "notification_prefs": "{}",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    customer.refresh_from_db()
+    assert customer.first_name == "C"
+    assert not customer.is_staff and not customer.is_superuser
+
+
+def test_agent_changes_an_authorization_only_through_actions(client, agent, company):
+    auth = Authorization.objects.create(user=UserFactory(), company=company, app=App.ORDERS)
+    client.force_login(agent)
+    page = client.get(reverse("admin:portal_authorization_change", args=[auth.pk])).content
+    assert b'name="role"' not in page and b'name="status"' not in page
+
+
+def test_mfa_code_completes_the_sign_in(client):
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    staff = UserFactory(email="staff@supplier.test")
+    make_agent([staff])
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    page = client.get(reverse("mfa_authenticate"))
+    assert page.status_code == 200
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert "_auth_user_id" not in client.session
+    counter = next(iter(yield_hotp_counters_from_time()))
+    code = format_hotp_value(hotp_value(secret, counter))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == staff.pk
+    assert client.get(reverse("admin:index")).status_code == 200
