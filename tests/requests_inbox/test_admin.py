@@ -141,3 +141,26 @@ def test_customers_cannot_reach_the_queue(client, viewer):
     client.force_login(viewer)
     response = client.get(QUEUE)
     assert response.status_code in (302, 403)
+
+
+def test_change_form_status_and_assignee_go_through_the_services(
+    agent_client, agent, company, viewer
+):
+    req = submit(company, viewer)
+    response = agent_client.post(
+        reverse("admin:requests_inbox_request_change", args=[req.pk]),
+        {
+            "status": "closed",
+            "assignee": agent.pk,
+            "history-TOTAL_FORMS": "1",
+            "history-INITIAL_FORMS": "1",
+            "history-MIN_NUM_FORMS": "0",
+            "history-MAX_NUM_FORMS": "1000",
+            "history-0-id": req.history.get().pk,
+            "history-0-request": req.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    req.refresh_from_db()
+    assert req.status == Status.CLOSED and req.assignee == agent and req.closed_at is not None
+    assert list(req.history.values_list("to_status", flat=True)) == ["new", "in_progress", "closed"]
