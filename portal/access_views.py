@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,9 +33,31 @@ from portal.forms import (
 from portal.middleware import ACTIVE_COMPANY_KEY
 from portal.models import Authorization, Country, HelpContact, Membership, Role, Topic
 
+# Unknown customer numbers a user may try per hour: enough for typos, too few to
+# discover which customer numbers exist.
+LOOKUP_LIMIT = 10
+LOOKUP_WINDOW = 3600
+
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _lookup_key(request: HttpRequest) -> str:
+    return f"portal:access-lookup:{request.user.pk}"
+
+
+def _lookups_exhausted(request: HttpRequest) -> bool:
+    return cache.get(_lookup_key(request), 0) >= LOOKUP_LIMIT
+
+
+def _count_failed_lookup(request: HttpRequest) -> None:
+    key = _lookup_key(request)
+    cache.add(key, 0, LOOKUP_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, LOOKUP_WINDOW)
 
 
 def request_access(request: HttpRequest) -> HttpResponse:
@@ -53,25 +76,37 @@ def request_access(request: HttpRequest) -> HttpResponse:
         ]
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["customer_number"]
-        try:
-            auth = services.access_request_submit(
-                user=request.user,
-                app=form.cleaned_data["app"],
-                role=form.cleaned_data["role"],
-                justification=form.cleaned_data["justification"],
-                company=company,
-                customer_number=number,
+        if number and _lookups_exhausted(request):
+            form.add_error(
+                "customer_number",
+                _(
+                    "Too many unknown customer numbers: try again in an hour, "
+                    "or contact customer service."
+                ),
             )
-        except ValidationError as error:
-            field = "customer_number" if error.code == "unknown_company" else None
-            form.add_error(field, error)
         else:
-            messages.success(
-                request,
-                _("Your request for %(app)s has been sent to %(company)s's administrators.")
-                % {"app": auth.get_app_display(), "company": auth.company.name},
-            )
-            return redirect(f"{reverse('portal:request_access')}?app={auth.app}")
+            try:
+                auth = services.access_request_submit(
+                    user=request.user,
+                    app=form.cleaned_data["app"],
+                    role=form.cleaned_data["role"],
+                    justification=form.cleaned_data["justification"],
+                    company=company,
+                    customer_number=number,
+                )
+            except ValidationError as error:
+                field = None
+                if error.code == "unknown_company":
+                    field = "customer_number"
+                    _count_failed_lookup(request)
+                form.add_error(field, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your request for %(app)s has been sent to %(company)s's administrators.")
+                    % {"app": auth.get_app_display(), "company": auth.company.name},
+                )
+                return redirect(f"{reverse('portal:request_access')}?app={auth.app}")
     requests = (
         Authorization.objects.filter(user=request.user)
         .select_related("company")

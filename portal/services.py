@@ -8,11 +8,12 @@ recipient's language). Rule violations raise ValidationError with a code.
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.agents import agent_users
 from portal.applications import CATALOGUE, App
 from portal.models import (
     ROLE_RANK,
@@ -103,8 +104,6 @@ def _notify_requester(auth: Authorization, kind: str) -> None:
 
 def _notify_deciders(auth: Authorization) -> int:
     """Company administrators decide in the portal; without any, customer-service agents do."""
-    from portal.agents import agent_users
-
     requester = auth.user
     admins = [
         m.user
@@ -212,7 +211,14 @@ def access_request_submit(
     auth.decided_by = None
     auth.decided_at = None
     auth.decision_note = ""
-    auth.save()
+    try:
+        with transaction.atomic():
+            auth.save()
+    except IntegrityError:  # the same request sent twice at the same moment
+        raise ValidationError(
+            _("You already asked for this application; your request is waiting for a decision."),
+            code="duplicate",
+        ) from None
     _event(auth, Action.REQUESTED, user, auth.justification)
     _notify_deciders(auth)
     return auth

@@ -74,6 +74,26 @@ def test_unknown_customer_number_message(client, company):
     assert "could not find a company with this customer number" in response.content.decode()
 
 
+def test_unknown_customer_numbers_are_limited_per_user(client, company):
+    login(client, UserFactory())
+    for n in range(10):
+        client.post(
+            reverse("portal:request_access"),
+            {"app": "orders", "customer_number": f"X{n}", "role": "viewer", "justification": "x"},
+        )
+    response = client.post(
+        reverse("portal:request_access"),
+        {
+            "app": "orders",
+            "customer_number": company.customer_number,
+            "role": "viewer",
+            "justification": "x",
+        },
+    )
+    assert "Too many unknown customer numbers" in response.content.decode()
+    assert not Authorization.objects.exists()
+
+
 def test_duplicate_pending_request_message(client, company, no_rights):
     login(client, no_rights, company)
     data = {"app": "orders", "role": "viewer", "justification": "x"}
