@@ -1,0 +1,189 @@
+"""Agents (supplier side) keep contracts: terms, new documents, submission on behalf
+of the customer. Versions, steps, signatures and history are read-only here."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from contracts import services
+from contracts.history import record_event
+from contracts.models import (
+    ApprovalStep,
+    CalendarFeed,
+    Contract,
+    ContractEvent,
+    ContractVersion,
+    Signature,
+    SigningAuthority,
+)
+
+TERMS = [
+    "title",
+    "type",
+    "supplier_owner",
+    "start_date",
+    "end_date",
+    "value",
+    "currency",
+    "renewal_terms",
+    "renewal_date",
+    "sla_response_hours",
+    "sla_coverage_hours",
+]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class VersionInline(ReadOnlyInline):
+    model = ContractVersion
+    fields = [
+        "number",
+        "summary",
+        "is_amendment",
+        "sha256",
+        "document",
+        "signed_document",
+        "created_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+
+class StepInline(ReadOnlyInline):
+    model = ApprovalStep
+    fields = ["round", "order", "approver", "decision", "comment", "decided_at"]
+    readonly_fields = fields
+
+
+class SignatureInline(ReadOnlyInline):
+    model = Signature
+    fields = ["version", "signer", "typed_name", "signed_at", "ip_address", "version_sha256"]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = ContractEvent
+    fields = ["seq", "at", "action", "from_status", "to_status", "actor_name", "note", "hash"]
+    readonly_fields = fields
+    ordering = ["seq"]
+
+
+class ContractAdminForm(forms.ModelForm):
+    document = forms.FileField(
+        label=_("New document"),
+        required=False,
+        help_text=_("Adds a version to a draft, or an amendment to a signed or active contract."),
+    )
+    summary = forms.CharField(label=_("Summary of changes"), required=False)
+
+    class Meta:
+        model = Contract
+        fields = ["company", "number", *TERMS]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    form = ContractAdminForm
+    list_display = ["number", "title", "company", "type", "status", "end_date", "value", "currency"]
+    list_filter = ["status", "type", "currency"]
+    search_fields = ["number", "title", "company__name", "company__customer_number"]
+    list_select_related = ["company"]
+    raw_id_fields = ["company"]
+    date_hierarchy = "end_date"
+    readonly_fields = ["status", "current_version", "lock_version", "updated_at"]
+    inlines = [VersionInline, StepInline, SignatureInline, EventInline]
+    actions = ["submit_on_behalf"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "company", "number"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        """Terms edits are recorded in the history; a document becomes a version."""
+        with transaction.atomic():
+            changed = [f for f in form.changed_data if f in TERMS]
+            is_new = obj.pk is None
+            if not is_new:
+                obj.lock_version += 1
+            super().save_model(request, obj, form, change)
+            locked = Contract.objects.select_for_update().get(pk=obj.pk)
+            if is_new:
+                record_event(locked, action="created", actor=request.user, to_status=locked.status)
+            elif changed:
+                record_event(
+                    locked,
+                    action="terms_changed",
+                    actor=request.user,
+                    data={"fields": changed},
+                )
+        upload = form.cleaned_data.get("document")
+        if upload:
+            try:
+                services.contract_add_version(
+                    contract=obj,
+                    actor=request.user,
+                    upload=upload,
+                    summary=form.cleaned_data.get("summary")
+                    or str(_("Document from the supplier")),
+                    expected_version=None,
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+
+    @admin.action(description=_("Submit on behalf of the customer"))
+    def submit_on_behalf(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:
+        done = 0
+        for contract in queryset:
+            try:
+                services.contract_submit(
+                    contract=contract, actor=request.user, expected_version=None, on_behalf=True
+                )
+                done += 1
+            except ValidationError as exc:
+                messages.error(request, f"{contract.number}: {' '.join(exc.messages)}")
+        if done:
+            messages.success(request, _("%(count)d contract(s) submitted.") % {"count": done})
+
+
+@admin.register(SigningAuthority)
+class SigningAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", "granted_at"]
+    search_fields = ["user__email", "company__name", "company__customer_number"]
+    raw_id_fields = ["user", "company"]
+
+
+@admin.register(ContractEvent)
+class ContractEventAdmin(admin.ModelAdmin):
+    list_display = ["contract", "seq", "at", "action", "actor_name"]
+    list_select_related = ["contract"]
+    search_fields = ["contract__number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "company", "created_at", "revoked_at"]
+    raw_id_fields = ["user", "company"]
+    readonly_fields = ["token_hash"]

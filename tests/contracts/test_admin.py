@@ -1,0 +1,68 @@
+"""Agents see contracts with versions, route and history, and submit on the customer's behalf."""
+
+import datetime
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts.history import verify_chain
+from contracts.models import Contract, ContractStatus
+from tests.contracts.factories import contract_in, pdf_upload
+from tests.factories.portal import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent_client(client):
+    from portal.agents import make_agent
+
+    agent = UserFactory(email="agent@cs.test")
+    make_agent([agent])
+    Authenticator.objects.create(user=agent, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(agent)
+    return client
+
+
+def test_agent_sees_versions_route_and_history(agent_client, company):
+    contract = contract_in(ContractStatus.SIGNED, company, title="Storage deal")
+    page = agent_client.get(reverse("admin:contracts_contract_change", args=[contract.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert contract.current_version.sha256 in text
+    assert "step_approved" in text
+
+
+def test_agent_creates_a_contract_with_its_document_and_submits_it(agent_client, company):
+    today = timezone.localdate()
+    response = agent_client.post(
+        reverse("admin:contracts_contract_add"),
+        {
+            "company": company.pk,
+            "number": "AG-100",
+            "title": "Prepared by the supplier",
+            "type": "services",
+            "supplier_owner": "Hugo Agent",
+            "start_date": today.isoformat(),
+            "end_date": (today + datetime.timedelta(days=365)).isoformat(),
+            "value": "1000.00",
+            "currency": "EUR",
+            "document": pdf_upload(),
+            "summary": "Offer",
+            **{f"{p}-TOTAL_FORMS": "0" for p in ["versions", "steps", "signatures", "events"]},
+            **{f"{p}-INITIAL_FORMS": "0" for p in ["versions", "steps", "signatures", "events"]},
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contract = Contract.objects.get(company=company, number="AG-100")
+    assert contract.current_version.summary == "Offer"
+    agent_client.post(
+        reverse("admin:contracts_contract_changelist"),
+        {"action": "submit_on_behalf", "_selected_action": [contract.pk]},
+    )
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.SUBMITTED
+    assert "on behalf" in contract.events.get(action="submit").note
+    assert verify_chain() is None
