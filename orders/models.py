@@ -108,6 +108,25 @@ class OrderQuerySet(TenantQuerySet):
         lines = OrderLine.objects.filter(order=OuterRef("pk"), status=LineStatus.BACK_ORDERED)
         return self.filter(Exists(lines))
 
+    def for_listing(self) -> Self:
+        """What a list, report or export row shows, in one query (no JSON columns of Country)."""
+        return self.select_related("country", "ship_to").only(
+            "id",
+            "company_id",
+            "number",
+            "customer_po",
+            "ordered_on",
+            "status",
+            "currency",
+            "total",
+            "updated_at",
+            "country__id",
+            "country__name",
+            "ship_to__id",
+            "ship_to__name",
+            "ship_to__city",
+        )
+
     def search(self, text: str) -> Self:
         """Order number, PO number, a line's part number or a parcel's tracking number.
 

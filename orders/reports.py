@@ -7,6 +7,7 @@ report (or a colleague's private one) resolves to nothing, i.e. a 404.
 """
 
 import datetime
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,19 +15,34 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404, QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from orders.filters import OrderFilterForm
-from orders.models import LineStatus, Order, OrderLine, SavedReport
+from orders.models import LineStatus, Order, OrderLine, OrderStatus, SavedReport
 from portal.exports import Column
 from portal.models import Company, User
+
+
+@functools.cache
+def _label(choices: type, value: str, language: str | None) -> str:
+    """A status label in the active language, computed once per value (exports run per row)."""
+    return str(dict(choices.choices).get(value, value))
+
+
+def order_status(order: Order) -> str:
+    return _label(OrderStatus, order.status, translation.get_language())
+
+
+def line_status(line: OrderLine) -> str:
+    return _label(LineStatus, line.status, translation.get_language())
+
 
 ORDER_COLUMNS = [
     Column(_("Order number"), lambda o: o.number),
     Column(_("PO number"), lambda o: o.customer_po),
     Column(_("Ordered on"), lambda o: o.ordered_on),
-    Column(_("Status"), lambda o: o.get_status_display()),
+    Column(_("Status"), order_status),
     Column(_("Country"), lambda o: o.country.name),
     Column(_("Ship-to site"), lambda o: str(o.ship_to) if o.ship_to_id else ""),
     Column(_("Currency"), lambda o: o.currency),
@@ -39,7 +55,7 @@ LINE_COLUMNS = [
     Column(_("Part number"), lambda line: line.part_number),
     Column(_("Description"), lambda line: line.description),
     Column(_("Quantity"), lambda line: line.quantity),
-    Column(_("Line status"), lambda line: line.get_status_display()),
+    Column(_("Line status"), line_status),
     Column(_("Planned shipping"), lambda line: line.planned_ship_on),
     Column(_("Planned delivery"), lambda line: line.planned_delivery_on),
 ]
@@ -141,7 +157,7 @@ class Report:
     def rows_queryset(self) -> QuerySet:
         if self.kind == "lines":
             return self.queryset
-        return self.queryset.select_related("country", "ship_to")
+        return self.queryset.for_listing()
 
     def version(self) -> str:
         """Changes whenever the selection's data changes (live data: PDFs are not reused stale)."""

@@ -66,7 +66,7 @@ def _sort_headers(form: OrderFilterForm) -> list[dict]:
 @app_view(App.ORDERS)
 def order_list(request: HttpRequest) -> HttpResponse:
     form, queryset = _filtered(request)
-    paginator = Paginator(queryset.select_related("country", "ship_to"), PAGE_SIZE)
+    paginator = Paginator(queryset.for_listing(), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = form.query_string()
     context = {
@@ -91,7 +91,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _form, queryset = _filtered(request)
-    items = queryset.select_related("country", "ship_to").iterator(chunk_size=2000)
+    items = queryset.for_listing().iterator(chunk_size=2000)
     return exports.export_response(fmt, items, ORDER_COLUMNS, "orders")
 
 
