@@ -76,6 +76,8 @@ USERS = [
     ),
     ("admin@globex.example", "Frank", "Miller", "en", False, [("0200001", True, Role.APPROVER)]),
     ("admin@initech.example", "Greta", "Weber", "en", False, [("0300001", True, Role.APPROVER)]),
+    # Umbrella UK has no company administrator: customer-service agents decide in the admin.
+    ("pending@umbrella.example", "Ian", "Clarke", "en", False, [("0400001", False, None)]),
     ("agent@supplier.example", "Hugo", "Agent", "en", True, []),
 ]
 
