@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.files import serve
@@ -121,7 +122,7 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "from_status", "to_status", "actor", "note_display"]
     readonly_fields = fields
     verbose_name_plural = _("status history")
 
@@ -130,6 +131,11 @@ class StatusChangeInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("note"))
+    def note_display(self, obj: StatusChange) -> str:
+        """Notes written by the services are message ids, shown in the agent's language."""
+        return gettext(obj.note) if obj.note else ""
 
 
 @admin.register(Request)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.files import ATTACHMENTS, atomic_with_files, store_upload
 from portal.models import Company, Event, StoredFile, Topic, User
@@ -281,7 +282,7 @@ def request_customer_reply(
         )
         _store_attachments(message, files, stored=stored, user=user)
         if request.status != Status.NEW:
-            note = _("Reopened by a reply") if request.status == Status.CLOSED else ""
+            note = gettext_noop("Reopened by a reply") if request.status == Status.CLOSED else ""
             _set_status(request, Status.IN_PROGRESS, actor=user, note=note)
             request.due_at = answer_due(request.company, now)
         request.last_message_at = now
@@ -312,7 +313,9 @@ def request_reopen(*, request: Request, user: User) -> Request:
             ),
             code="closed_for_good",
         )
-    _set_status(request, Status.IN_PROGRESS, actor=user, note=_("Reopened by the customer"))
+    _set_status(
+        request, Status.IN_PROGRESS, actor=user, note=gettext_noop("Reopened by the customer")
+    )
     request.due_at = answer_due(request.company, timezone.now())
     request.save()
     return request
@@ -417,7 +420,9 @@ def request_auto_close(*, request: Request) -> bool:
         return False
     if timezone.now() - request.answered_at < AUTO_CLOSE_AFTER:
         return False
-    _set_status(request, Status.CLOSED, actor=None, note=_("Closed automatically after 7 days"))
+    _set_status(
+        request, Status.CLOSED, actor=None, note=gettext_noop("Closed automatically after 7 days")
+    )
     request.save()
     _notify_requester(request, "requests_inbox_closed")
     return True

@@ -137,3 +137,50 @@ def test_refused_attachment_is_named_and_the_text_kept(maildir, answered, viewer
     assert message.body.startswith("Model X42, thanks.")
     assert "page.html" in message.body and "not an accepted type" in message.body
     assert not message.attachments.exists()
+
+
+class FakeImap:
+    """The outside world (an IMAP server) replaced by a mailbox in memory."""
+
+    boxes: dict = {}
+
+    def __init__(self, host, port):
+        self.messages = FakeImap.boxes[host]
+        self.seen = set()
+        FakeImap.last = self
+
+    def login(self, user, password):
+        assert (user, password) == ("inbox@cs.test", "s3cret/")
+
+    def select(self, folder):
+        assert folder == "INBOX"
+        return "OK", [b"1"]
+
+    def uid(self, command, *args):
+        if command == "search":
+            unseen = [str(i).encode() for i in self.messages if i not in self.seen]
+            return "OK", [b" ".join(unseen)]
+        if command == "fetch":
+            return "OK", [(b"1 (BODY[] {n}", self.messages[int(args[0])]), b")"]
+        if command == "store":
+            self.seen.add(int(args[0]))
+            return "OK", []
+        raise AssertionError(command)
+
+    def logout(self):
+        pass
+
+
+def test_imap_mailbox_from_the_environment(monkeypatch, answered, viewer):
+    import imaplib
+
+    FakeImap.boxes = {
+        "imap.cs.test": {
+            7: mail(sender=viewer.email, subject=f"Re: [{answered.number}]").as_bytes()
+        }
+    }
+    monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeImap)
+    monkeypatch.setenv("INBOUND_IMAP_URL", "imaps://inbox%40cs.test:s3cret%2F@imap.cs.test/INBOX")
+    call_command("fetch_replies")
+    assert Message.objects.filter(request=answered, source="email").count() == 1
+    assert FakeImap.last.seen == {7}

@@ -329,3 +329,19 @@ def test_member_without_the_application_is_sent_to_request_access(client, compan
 def test_viewer_role_is_enough_to_write(client, company):
     user = member(company, role=Role.VIEWER, apps=["requests"])
     assert login(client, user, company).get(CREATE).status_code == 200
+
+
+def test_pages_in_french(client, company, viewer, agent):
+    viewer.preferred_language = "fr"
+    viewer.save()
+    req = submit(company, viewer)
+    request_close(request=req, user=viewer)
+    from requests_inbox.services import request_reopen
+
+    request_reopen(request=req, user=viewer)
+    login(client, viewer, company)
+    page = client.get(LIST).content.decode()
+    assert "Mes demandes" in page and "Nous écrire" in page
+    page = client.get(req.get_absolute_url()).content.decode()
+    assert "Historique des statuts" in page and "Rouverte par le client" in page
+    assert "Objet" in client.get(CREATE).content.decode()
