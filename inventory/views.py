@@ -1,0 +1,182 @@
+"""Inventory pages: by site, item, change requests; the variant decides what is shown."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inventory.exports import COLUMNS
+from inventory.forms import SORTS, AddForm, CorrectForm, ItemFilterForm, MoveForm, RemoveForm
+from inventory.models import ChangeKind, ChangeRequest, InstalledItem
+from inventory.services import change_request_submit
+from inventory.variants import variant_for
+from portal.access import app_view, has_app_role
+from portal.exports import export_response
+from portal.models import Site
+from requests_inbox.models import Request
+
+PAGE_SIZE = 50
+CHANGE_FORMS = {
+    ChangeKind.MOVE: MoveForm,
+    ChangeKind.REMOVE: RemoveForm,
+    ChangeKind.CORRECT: CorrectForm,
+}
+
+
+def _variant_with_items(request: HttpRequest):
+    variant = variant_for(request.company)
+    if not variant.shows_items:
+        raise Http404
+    return variant
+
+
+def _items(request: HttpRequest):
+    return InstalledItem.objects.for_company(request.company).installed()
+
+
+def _filtered(request: HttpRequest, form: ItemFilterForm):
+    items = _items(request).select_related("site", "maintenance_contract")
+    if not form.is_valid():
+        return items.order_by(*SORTS["site"]), []
+    data = form.cleaned_data
+    if data["q"]:
+        items = items.search(data["q"])
+    if data["site"]:
+        items = items.filter(site=data["site"])
+    if data["kind"]:
+        items = items.filter(kind=data["kind"])
+    if data["coverage"]:
+        items = items.coverage(data["coverage"])
+    if data["lease_ending"]:
+        items = items.lease_ending()
+    return items.order_by(*SORTS.get(data["sort"] or "site", SORTS["site"])), []
+
+
+@app_view("inventory")
+def inventory_home(request: HttpRequest) -> HttpResponse:
+    """By site (Inventory OnLine / Services Assistant) or the question form elsewhere."""
+    variant = variant_for(request.company)
+    if not variant.shows_items:
+        return render(request, "inventory/questions.html", {"variant": variant})
+    form = ItemFilterForm(request.GET or None, company=request.company)
+    items, _errors = _filtered(request, form)
+    fmt = request.GET.get("fmt")
+    if fmt in ("csv", "xlsx"):
+        return export_response(fmt, items.iterator(chunk_size=2000), COLUMNS, "inventory")
+    paginator = Paginator(items, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    sites = (
+        Site.objects.for_company(request.company)
+        .annotate(item_count=Count("items", filter=Q(items__removed_at__isnull=True)))
+        .order_by("name")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "variant": variant,
+        "form": form,
+        "page": page,
+        "sites": sites,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": request.GET.get("sort", "site"),
+        "can_change": variant.takes_changes,
+    }
+    template = "inventory/_item_table.html" if request.htmx else "inventory/item_list.html"
+    return render(request, template, context)
+
+
+@app_view("inventory")
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    variant = _variant_with_items(request)
+    item = get_object_or_404(
+        InstalledItem.objects.for_company(request.company).select_related(
+            "site", "maintenance_contract"
+        ),
+        pk=pk,
+    )
+    open_requests = (
+        Request.objects.for_company(request.company)
+        .open()
+        .filter(
+            Q(inventory_change__item=item)
+            | Q(category="inventory", reference=item.serial_number or "-")
+        )
+        .distinct()
+        .order_by("-created_at")
+    )
+    context = {
+        "variant": variant,
+        "item": item,
+        "history": item.history.select_related("request", "actor")[:50],
+        "open_requests": open_requests,
+        "pending_change": ChangeRequest.objects.for_company(request.company)
+        .pending()
+        .filter(item=item)
+        .select_related("request")
+        .first(),
+        "can_open_contract": has_app_role(request.user, request.company, "contracts"),
+        "change_kinds": [k for k in ChangeKind if k != ChangeKind.ADD],
+    }
+    return render(request, "inventory/item_detail.html", context)
+
+
+TITLES = {
+    ChangeKind.ADD: gettext_lazy("Add an item to your inventory"),
+    ChangeKind.MOVE: gettext_lazy("Move this item to another site"),
+    ChangeKind.REMOVE: gettext_lazy("Remove this item from your inventory"),
+    ChangeKind.CORRECT: gettext_lazy("Correct this item's data"),
+}
+
+
+def _change(request: HttpRequest, kind: str, item: InstalledItem | None) -> HttpResponse:
+    variant = _variant_with_items(request)
+    if not variant.takes_changes:
+        raise Http404
+    form_class = AddForm if kind == ChangeKind.ADD else CHANGE_FORMS[kind]
+    form = form_class(request.POST or None, company=request.company, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = change_request_submit(
+                company=request.company,
+                user=request.user,
+                kind=kind,
+                item=item,
+                values=form.values(),
+                message=form.cleaned_data.get("message", ""),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request %(number)s was sent to customer service; you will get an acknowledgement by e-mail."
+                )
+                % {"number": change.request.number},
+            )
+            return redirect(change.request.get_absolute_url())
+    return render(
+        request,
+        "inventory/change_form.html",
+        {"form": form, "item": item, "kind": kind, "title": TITLES[kind], "variant": variant},
+    )
+
+
+@app_view("inventory")
+def item_change(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in CHANGE_FORMS:
+        raise Http404
+    item = get_object_or_404(_items(request).select_related("site"), pk=pk)
+    return _change(request, kind, item)
+
+
+@app_view("inventory")
+def item_add(request: HttpRequest) -> HttpResponse:
+    return _change(request, ChangeKind.ADD, None)
