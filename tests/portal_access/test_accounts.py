@@ -185,6 +185,9 @@ def test_signed_in_pages_of_the_id_render(client):
     client.force_login(UserFactory())
     for name in ("account_email", "account_change_password", "mfa_index"):
         assert client.get(reverse(name)).status_code == 200, name
+    mfa = client.get(reverse("mfa_index")).content.decode()
+    assert "Authenticator App" in mfa and "recovery codes" in mfa
+    assert reverse("portal:profile") in mfa
     # Enrolling a second factor asks for the password again first.
     response = client.get(reverse("mfa_activate_totp"))
     assert response["Location"].startswith(reverse("account_reauthenticate"))
