@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
 
 from portal.models import Event, User
@@ -36,6 +37,13 @@ class AccountAdapter(DefaultAccountAdapter):
             language=language,
             context={"subject": message.subject, **bodies},
         )
+
+    def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
+        """A new ID speaks the language the visitor signed up in (pages, e-mails, PDFs)."""
+        language = (translation.get_language() or "en")[:2]
+        if language in dict(settings.LANGUAGES):
+            user.preferred_language = language
+        return super().save_user(request, user, form, commit=commit)
 
     def get_email_confirmation_url(self, request: Any, emailconfirmation: Any) -> str:
         return absolute_url("account_confirm_email", emailconfirmation.key)

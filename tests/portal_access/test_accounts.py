@@ -57,6 +57,25 @@ def test_sign_up_sends_a_verification_link_through_the_outbox_then_signs_in(
     assert "Request access" in home
 
 
+def test_a_french_visitor_gets_a_french_id_and_verification_mail(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.cookies["django_language"] = "fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "marie@example.fr",
+                "password1": "Un-long-mot-2026",
+                "password2": "Un-long-mot-2026",
+            },
+        )
+    assert User.objects.get(email="marie@example.fr").preferred_language == "fr"
+    [mail] = mailoutbox
+    assert mail.subject == "Confirmez votre adresse e-mail"
+    assert "/accounts/confirm-email/" in mail.body
+
+
 def test_sign_up_with_an_existing_address_answers_the_same(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
