@@ -32,6 +32,8 @@ class Route:
     """POST data (built for `company`)."""
     ok: tuple[int, ...] = (200,)
     """Status codes of success for an allowed user."""
+    setup: Callable[[Company], None] | None = None
+    """Prepares the company before any request (e.g. switches a country feature on)."""
     company_admin: bool = False
     """Only company administrators may use it (others: 403)."""
     notes: str = ""

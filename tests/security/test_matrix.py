@@ -49,6 +49,8 @@ def test_every_url_pattern_is_in_the_matrix():
 
 
 def _request(client, route: Route, company, user):
+    if route.setup:
+        route.setup(company)
     kwargs = route.kwargs(company, user) if route.kwargs else {}
     url = reverse(route.name, kwargs=kwargs)
     if route.method == "POST":
@@ -114,6 +116,9 @@ def test_other_company_gets_404(client, world, route):
     company, other = world["company"], world["other"]
     owner = member(company, role=Role.APPROVER, admin=True)
     outsider = member(other, role=Role.APPROVER, admin=True)
+    if route.setup:
+        route.setup(company)
+        route.setup(other)
     kwargs = route.kwargs(company, owner)
     url = reverse(route.name, kwargs=kwargs)
     login(client, outsider, other)
