@@ -25,6 +25,7 @@ from statements.models import LedgerEntry
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+OPEN_THRESHOLD = Decimal("0.005")  # the view's rule: an invoice is open above half a cent
 
 # ?sort= values and the SQL they mean (a whitelist: nothing else reaches ORDER BY).
 SORTS = {
@@ -209,14 +210,21 @@ def _period_params(query: StatementQuery) -> list[Any]:
 
 _LINES_SQL = (
     "SELECT t.kind, t.source_id, t.date, t.due_date, t.number, t.reference, t.debit,"
-    " t.credit, t.signed_amount, t.open_amount, t.status, t.running FROM ("
+    " t.credit, t.signed_amount, {open_amount}, t.status, t.running FROM ("
     " SELECT e.kind, e.kind_rank, e.source_id, e.date, e.due_date, e.number, e.reference,"
-    " e.debit, e.credit, e.signed_amount, e.open_amount, e.status,"
-    " SUM(e.signed_amount) OVER (ORDER BY e.date, e.kind_rank, e.number, e.source_id"
+    " e.debit, e.credit, e.signed_amount, {inner},"
+    " SUM(e.signed_amount) OVER (ORDER BY e.date, e.kind_rank, e.source_id"
     " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running"
     " FROM statements_ledger_entry e WHERE e.company_id = %s AND e.billing_account_id = %s"
     " AND e.currency = %s AND e.date >= %s AND e.date <= %s) t"
     "{where} ORDER BY {order}"
+)
+# What is open on an invoice is the expensive column: unless the lines are filtered or
+# sorted by status, it is read only for the lines of the page (after ORDER BY/LIMIT).
+_CHEAP_STATUS = "e.document_status AS status"
+_LATE_OPEN_AMOUNT = (
+    "CASE WHEN t.kind = 'invoice' THEN (SELECT l.open_amount FROM statements_ledger_entry l"
+    " WHERE l.kind = 'invoice' AND l.source_id = t.source_id) END"
 )
 
 
@@ -226,9 +234,15 @@ def _lines_sql(query: StatementQuery) -> tuple[str, list[Any]]:
     direction = "DESC" if query.descending else "ASC"
     nulls = " IS NULL" if query.sort_key == "due" else ""
     order = f"{column}{nulls} {direction}, " if nulls else ""
-    order += f"{column} {direction}, t.date, t.kind_rank, t.number, t.source_id"
+    order += f"{column} {direction}, t.date, t.kind_rank, t.source_id"
+    needs_status = bool(query.status) or query.sort_key == "status"
     # Only whitelisted fragments are formatted in; every value is a parameter.
-    sql = _LINES_SQL.format(where=f" WHERE {where}" if where else "", order=order)  # noqa: S608
+    sql = _LINES_SQL.format(  # noqa: S608
+        open_amount="t.open_amount" if needs_status else _LATE_OPEN_AMOUNT,
+        inner="e.open_amount, e.status" if needs_status else _CHEAP_STATUS,
+        where=f" WHERE {where}" if where else "",
+        order=order,
+    )
     return sql, _period_params(query) + params
 
 
@@ -245,7 +259,7 @@ def _line(row: tuple, opening: Decimal, currency: str) -> Line:
         credit=money(credit),
         signed_amount=money(signed),
         open_amount=money(open_),
-        status=status,
+        status=status or ("open" if open_ is not None and open_ > OPEN_THRESHOLD else "paid"),
         balance=money(opening + money(run)),
         currency=currency,
     )

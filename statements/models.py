@@ -289,6 +289,7 @@ class LedgerEntry(models.Model):
     signed_amount = models.DecimalField(**AMOUNT)
     open_amount = models.DecimalField(_("open amount"), null=True, **AMOUNT)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    document_status = models.CharField(max_length=10, null=True)  # noqa: DJ001 - NULL for invoices
     updated_at = models.DateTimeField()
 
     objects = LedgerEntryQuerySet.as_manager()
@@ -296,7 +297,7 @@ class LedgerEntry(models.Model):
     class Meta:
         managed = False
         db_table = "statements_ledger_entry"
-        ordering = ["date", "kind_rank", "number", "source_id"]
+        ordering = ["date", "kind_rank", "source_id"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
 

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from invoices.models import BillingAccount
@@ -60,30 +60,27 @@ def statement_document_context(
 
 
 def account_balances(company) -> list[dict[str, Any]]:
-    """Each billing account with its balance and open items per currency (two queries)."""
+    """Each billing account with its balance per currency (two queries).
+
+    Only balances: counting open invoices would compute what is open on every
+    invoice of the company, too costly for a list that opens the application.
+    """
     accounts = list(BillingAccount.objects.for_company(company).order_by("number"))
     sums = (
         LedgerEntry.objects.for_company(company)
         .values("billing_account_id", "currency")
-        .annotate(
-            balance=Sum("signed_amount"),
-            open_items=Count("id", filter=Q(kind=LedgerEntry.Kind.INVOICE, status="open")),
-        )
+        .annotate(balance=Sum("signed_amount"))
         .order_by("billing_account_id", "currency")
     )
     by_account: dict[int, list[dict[str, Any]]] = {}
     for row in sums:
         by_account.setdefault(row["billing_account_id"], []).append(
-            {
-                "currency": row["currency"],
-                "balance": money(row["balance"]),
-                "open_items": row["open_items"],
-            }
+            {"currency": row["currency"], "balance": money(row["balance"])}
         )
     result = []
     for account in accounts:
         currencies = by_account.get(account.pk) or [
-            {"currency": account.currency, "balance": money(0), "open_items": 0}
+            {"currency": account.currency, "balance": money(0)}
         ]
         for entry in currencies:
             result.append({"account": account, **entry})
