@@ -195,7 +195,8 @@ def zip_download(request: HttpRequest, pk: int) -> HttpResponse:
     return serve(job.file)
 
 
-def _invoice(request: HttpRequest, number: str, *, lock: bool = False) -> Invoice:
+def _invoice(request: HttpRequest, number: str) -> Invoice:
+    """The company's invoice (another company's number is a 404), with `is_disputed`."""
     return get_object_or_404(
         services.with_dispute(_scoped(request)).select_related(
             "billing_account", "company", "decided_by"
