@@ -171,8 +171,22 @@ def help_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@company_admin_required
 def my_company(request: HttpRequest) -> HttpResponse:
+    """E-mail links name the company (?company=<id>): switch to it when the user is a member.
+
+    The membership is checked like the header switcher does; any other id is ignored.
+    """
+    wanted = request.GET.get("company", "")
+    if wanted.isdigit():
+        company_id = int(wanted)
+        if Membership.objects.filter(user=request.user, company_id=company_id).exists():
+            request.session[ACTIVE_COMPANY_KEY] = company_id
+        return redirect("portal:my_company")
+    return _my_company(request)
+
+
+@company_admin_required
+def _my_company(request: HttpRequest) -> HttpResponse:
     """Members, their rights per application and the pending requests of the active company."""
     company = request.company
     apps = [code for code in App.values if company.country.offers(code)]

@@ -120,7 +120,7 @@ def _notify_deciders(auth: Authorization) -> int:
         "justification": auth.justification,
     }
     if admins:
-        link = absolute_url("portal:my_company")
+        link = absolute_url("portal:my_company") + f"?company={auth.company_id}"
         recipients, template = admins, "portal_access_request"
     else:
         link = absolute_url("admin:portal_authorization_change", auth.pk)

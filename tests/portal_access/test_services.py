@@ -28,7 +28,7 @@ def test_request_by_customer_number_creates_a_pending_authorization_and_mails_th
     [mail] = mailoutbox
     assert mail.to == [company_admin.email]
     assert "Nina New" in mail.subject and "Invoices On-Line" in mail.subject
-    assert "http://127.0.0.1:8000/company/" in mail.body
+    assert f"http://127.0.0.1:8000/company/?company={company.pk}" in mail.body
     assert "I pay the invoices." in mail.body
 
 

@@ -126,6 +126,22 @@ def test_my_company_lists_members_rights_and_pending_requests(
     assert reverse("portal:authorization_revoke", args=[viewer_auth.pk]) in page
 
 
+def test_link_from_the_e_mail_opens_the_right_company(client, company, other_company, viewer):
+    Membership.objects.create(user=viewer, company=other_company, is_company_admin=True)
+    login(client, viewer, company)  # active: a company where they are not administrator
+    assert client.get(reverse("portal:my_company")).status_code == 403
+    response = client.get(reverse("portal:my_company") + f"?company={other_company.pk}")
+    assert response["Location"] == reverse("portal:my_company")
+    assert client.session[ACTIVE_COMPANY_KEY] == other_company.pk
+    assert other_company.name in client.get(reverse("portal:my_company")).content.decode()
+
+
+def test_link_naming_a_foreign_company_is_ignored(client, company, other_company, company_admin):
+    login(client, company_admin, company)
+    client.get(reverse("portal:my_company") + f"?company={other_company.pk}")
+    assert client.session[ACTIVE_COMPANY_KEY] == company.pk
+
+
 def test_my_company_is_for_administrators_only(client, company, approver):
     login(client, approver, company)
     assert client.get(reverse("portal:my_company")).status_code == 403
