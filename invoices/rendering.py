@@ -66,7 +66,12 @@ def filename(invoice: Invoice) -> str:
 
 
 def pdf_storage_name(invoice: Invoice, *, language: str) -> str:
-    """Render once (per version and language) and return the stored file's name."""
+    """Render once (per version and language) and return the stored file's name.
+
+    The stored image is looked up first, so a cached read costs no query for the lines."""
+    name = storage_name(document_key(invoice), language=language, version=invoice.document_version)
+    if default_storage.exists(name):
+        return name
     return get_or_render(
         TEMPLATE,
         context_for(invoice),
