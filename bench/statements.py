@@ -40,8 +40,11 @@ def seed(ctx: Context) -> None:
     company = ctx.company
     n_invoices, n_notes, n_payments = ctx.n(INVOICES), ctx.n(CREDIT_NOTES), ctx.n(PAYMENTS)
     ctx.extra["statements_account"] = _account_number(0)
-    if Payment.objects.for_company(company).filter(reference__startswith=PREFIX).count() >= (
-        n_payments
+    notes = CreditNote.objects.for_company(company).filter(number__startswith=PREFIX)
+    if (
+        Payment.objects.for_company(company).filter(reference__startswith=PREFIX).count()
+        >= n_payments
+        and notes.filter(billing_account__number=_account_number(1)).exists()
     ):
         return
     rng = random.Random(7)

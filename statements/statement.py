@@ -1,14 +1,17 @@
 """What a statement shows, shared by the page, the PDF, the exports and the monthly e-mail."""
 
+import hashlib
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from invoices.models import BillingAccount
 from portal.exports import Column
 from statements.ledger import (
+    Ageing,
     StatementLines,
     StatementQuery,
     ageing,
@@ -34,6 +37,28 @@ EXPORT_COLUMNS = [
 ]
 
 
+AGEING_CACHE_SECONDS = 600
+
+
+def cached_ageing(query: StatementQuery, as_of: date, version: str) -> Ageing:
+    """The ageing, computed once per account, currency, date and data version.
+
+    Ageing reads the account's whole history (every invoice issued up to `as_of`),
+    so paging, sorting and filtering the same statement reuse it. `version` comes
+    from `totals()` (entry count, balances, latest change up to the period's end),
+    so any new or changed document computes it again.
+    """
+    digest = hashlib.sha256(version.encode()).hexdigest()[:16]
+    key = (
+        f"statements:ageing:{query.company_id}:{query.account_id}:{query.currency}:{as_of}:{digest}"
+    )
+    result = cache.get(key)
+    if result is None:
+        result = ageing(query, as_of)
+        cache.set(key, result, AGEING_CACHE_SECONDS)
+    return result
+
+
 def statement_document_context(
     query: StatementQuery, *, today: date, lines: bool
 ) -> dict[str, Any]:
@@ -43,7 +68,7 @@ def statement_document_context(
     context: dict[str, Any] = {
         "query": query,
         "totals": period_totals,
-        "ageing": ageing(query, as_of),
+        "ageing": cached_ageing(query, as_of, period_totals.version),
         "as_of": as_of,
         "start": query.start,
         "end": query.end,

@@ -265,3 +265,14 @@ def test_home_shows_the_balance_per_currency(client, viewer, company, ledger):
     html = client.get(reverse("portal:home")).content.decode()
     assert "Balance (EUR)" in html and "1,050.00 EUR" in html
     assert "Balance (USD)" in html
+
+
+def test_ageing_follows_a_new_payment(viewer_client, ledger):
+    response = viewer_client.get(_url(), FEB)
+    assert response.context["ageing"].days_1_30 == Decimal("750.00")
+    payment = PaymentFactory(
+        billing_account=ledger["account"], date=date(2026, 2, 27), amount=Decimal("250.00")
+    )
+    payment.allocations.create(invoice=ledger["invoices"]["INV-2"], amount=Decimal("250.00"))
+    response = viewer_client.get(_url(), FEB)
+    assert response.context["ageing"].days_1_30 == Decimal("500.00")
