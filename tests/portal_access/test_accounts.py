@@ -217,3 +217,19 @@ def test_sign_out(client):
     response = client.post(reverse("account_logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_is_rate_limited_per_address(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(email="known@example.com")
+    statuses = []
+    for _ in range(6):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("account_reset_password"), {"email": "known@example.com"}
+            )
+        statuses.append(response.status_code)
+    assert statuses[:5] == [302] * 5
+    assert statuses[5] != 302  # the sixth in a minute is refused
+    assert len(mailoutbox) == 5
