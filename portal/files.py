@@ -203,9 +203,9 @@ def store_upload(
     storage_name = default_storage.save(
         f"private/{prefix}/{uuid.uuid4().hex}.{sniffed.extension}", upload
     )
-    return StoredFile.objects.create(
+    return _record(
+        storage_name,
         company=company,
-        storage_name=storage_name,
         original_name=clean_name(upload.name or ""),
         content_type=sniffed.content_type,
         size=upload.size or 0,
@@ -225,15 +225,26 @@ def store_bytes(
     storage_name = default_storage.save(
         f"private/{prefix}/{uuid.uuid4().hex}.{ext}", ContentFile(data)
     )
-    return StoredFile.objects.create(
+    return _record(
+        storage_name,
         company=company,
-        storage_name=storage_name,
         original_name=clean_name(name),
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=user,
     )
+
+
+def _record(storage_name: str, **fields: object) -> StoredFile:
+    """The StoredFile row of a blob just written; if the row cannot be written the
+    blob is deleted again, so a failure leaves no file without its row."""
+    try:
+        with transaction.atomic():
+            return StoredFile.objects.create(storage_name=storage_name, **fields)
+    except BaseException:
+        default_storage.delete(storage_name)
+        raise
 
 
 def serve(stored: StoredFile, *, inline: bool = False) -> HttpResponse:
