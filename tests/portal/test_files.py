@@ -231,3 +231,15 @@ def test_s3_downloads_redirect_to_a_short_lived_signed_url(settings, company, vi
     assert "X-Amz-Expires=60" in location
     assert "X-Amz-Signature=" in location
     assert "filename%2A%3Dutf-8%27%27relev%25C3%25A9" in location  # RFC 6266 name survives
+
+
+def test_a_row_that_cannot_be_written_leaves_no_blob(company, storage_root):
+    from portal.models import User
+
+    unsaved = User(email="ghost@example.com")  # Django refuses to save a row pointing at it
+
+    with pytest.raises(ValueError, match="unsaved related object"):
+        files.store_upload(upload("a.png", png_bytes()), company=company, user=unsaved)
+
+    assert stored_paths(storage_root) == []
+    assert StoredFile.objects.count() == 0
