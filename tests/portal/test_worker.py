@@ -116,7 +116,7 @@ def _templates(test_templates):
     """The e-mails render tests/portal/templates/email/portal_test.*."""
 
 
-def wait_for(predicate, timeout: float = 20.0) -> bool:
+def wait_for(predicate, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
