@@ -58,7 +58,10 @@ worker: setup
 beat: setup
 	$(VENV)/bin/celery -A portal beat -l info
 
-bench: setup
+# PostgreSQL benchmark (not part of `make test`); the runner migrates the bench database
+# itself and makes up a throw-away SECRET_KEY when none is set.
+bench: install
+	$(PY) manage.py compile_translations
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
