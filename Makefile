@@ -61,7 +61,6 @@ beat: setup
 # PostgreSQL benchmark (not part of `make test`); the runner migrates the bench database
 # itself and makes up a throw-away SECRET_KEY when none is set.
 bench: install
-	$(PY) manage.py compile_translations
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:

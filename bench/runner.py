@@ -351,6 +351,7 @@ def run(args: argparse.Namespace) -> int:
         f"scale {args.scale}, {args.repeat} timed requests per page"
     )
     started = time.monotonic()
+    call_command("compile_translations", verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
     # Production static files (hashed names + manifest), as gunicorn serves them.
     call_command("collectstatic", interactive=False, verbosity=0)
