@@ -170,3 +170,10 @@ def test_mfa_code_completes_the_sign_in(client):
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == staff.pk
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_agent_group_is_created_by_the_migrations():
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name=AGENT_GROUP)  # the data migration, no seeding
+    assert group.permissions.filter(codename="change_authorization").exists()
