@@ -165,6 +165,7 @@ class Contract(models.Model):
             models.Index(fields=["company", "-updated_at"], name="contract_co_updated"),
             models.Index(fields=["company", "title"], name="contract_co_title"),
             models.Index(fields=["company", "type"], name="contract_co_type"),
+            models.Index(fields=["company", "value"], name="contract_co_value"),
         ]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
