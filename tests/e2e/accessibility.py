@@ -5,7 +5,7 @@ test opens through pytest-playwright's `context`/`page`/`new_context` fixtures, 
 every page and pop-up of the test is covered:
 
 * an init script (axe-core plus a small runner) is evaluated in every top-level
-  document; when the document has loaded it runs `axe.run()` and reports the
+  document; once its DOM and stylesheets are ready it runs `axe.run()` and reports the
   result to Python through a binding;
 * a context route holds every main-frame navigation until the document being
   left has reported, so a fast test cannot leave a page before it was checked
@@ -45,23 +45,41 @@ window.__portalAxeSummary = (results) => results.violations
   }));
 """
 
-# Every top-level document: announce itself, then run axe once loaded and report.
+# Every top-level document: announce itself, then run axe once its DOM and stylesheets are
+# ready (not on "load": a navigation started by the test stops the loading of images and
+# the load event may then never come) and report.
 _RUNNER = """
 (() => {
   if (window.top !== window) { return; }
-  window.__portalAxeBegin();
+  window.__portalAxeBegin(location.href);
   const report = (data) => window.__portalAxeReport({url: location.href, ...data});
-  const run = () => {
+  const stylesheets = () => Promise.all(
+    [...document.querySelectorAll('link[rel~="stylesheet"]')]
+      .filter((link) => !link.sheet && link.media !== "print")
+      .map((link) => new Promise((resolve) => {
+        link.addEventListener("load", resolve);
+        link.addEventListener("error", resolve);
+        setTimeout(resolve, 3000);
+      })),
+  );
+  const run = async () => {
     if (document.contentType !== "text/html" || !location.protocol.startsWith("http")) {
       report({skipped: true});
       return;
     }
-    window.axe.run(document, {resultTypes: ["violations"]}).then(
-      (results) => report({violations: window.__portalAxeSummary(results)}),
-      (error) => report({error: String(error)}),
-    );
+    try {
+      await stylesheets();
+      const results = await window.axe.run(document, {resultTypes: ["violations"]});
+      report({violations: window.__portalAxeSummary(results)});
+    } catch (error) {
+      report({error: String(error)});
+    }
   };
-  if (document.readyState === "complete") { run(); } else { window.addEventListener("load", run); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", run);
+  } else {
+    run();
+  }
 })();
 """
 
@@ -88,6 +106,7 @@ class ContextWatch:
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     _pending: dict = field(default_factory=dict)  # page -> documents begun but not reported
+    _pending_url: dict = field(default_factory=dict)  # page -> URL of the last document begun
 
     def attach(self) -> ContextWatch:
         self.context.expose_binding("__portalAxeBegin", self._on_begin)
@@ -99,9 +118,10 @@ class ContextWatch:
         return self
 
     # --- events ---------------------------------------------------------------
-    def _on_begin(self, source) -> None:
+    def _on_begin(self, source, url) -> None:
         page = source["page"]
         self._pending[page] = self._pending.get(page, 0) + 1
+        self._pending_url[page] = url
 
     def _on_report(self, source, data) -> None:
         page = source["page"]
@@ -139,7 +159,8 @@ class ContextWatch:
         while self._pending.get(page) and time.monotonic() < deadline and not page.is_closed():
             page.wait_for_timeout(25)
         if self._pending.get(page):
-            self.findings.append(Finding(page.url, "unchecked", "axe did not report in time"))
+            url = self._pending_url.get(page, page.url)
+            self.findings.append(Finding(url, "unchecked", "axe did not report in time"))
             self._pending[page] = 0
 
     def _record(self, url: str, violations: list[dict]) -> None:
