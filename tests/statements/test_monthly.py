@@ -94,3 +94,13 @@ def test_the_beat_task_runs_the_service(ledger, subscriber, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         monthly_statements.apply()
     assert Notification.objects.count() == before
+
+
+def test_the_e_mail_speaks_the_recipient_language(
+    ledger, subscriber, django_capture_on_commit_callbacks, mailoutbox
+):
+    subscriber.preferred_language = "fr"
+    subscriber.save()
+    assert _run(django_capture_on_commit_callbacks, date(2026, 3, 2)) == 1
+    assert mailoutbox[0].subject == "Votre relevé de 02/2026 : compte BA-100"
+    assert "Solde de clôture en EUR" in mailoutbox[0].body

@@ -276,3 +276,16 @@ def test_ageing_follows_a_new_payment(viewer_client, ledger):
     payment.allocations.create(invoice=ledger["invoices"]["INV-2"], amount=Decimal("250.00"))
     response = viewer_client.get(_url(), FEB)
     assert response.context["ageing"].days_1_30 == Decimal("500.00")
+
+
+def test_statement_in_french(client, company, ledger):
+    from portal.models import Role
+    from tests.factories.portal import member
+
+    user = member(company, role=Role.VIEWER, preferred_language="fr")
+    login(client, user, company)
+    response = client.get(_url(), {**FEB, "sort": "number"}, headers={"Accept-Language": "fr"})
+    html = response.content.decode()
+    assert "Solde d&#x27;ouverture" in html or "Solde d'ouverture" in html
+    assert "Le solde progressif est toujours calculé dans l'ordre des dates" in html
+    assert "Échu depuis 1 à 30 jours" in html
