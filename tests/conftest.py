@@ -11,6 +11,17 @@ from portal.models import Role
 from tests.factories.portal import CompanyFactory, CountryFactory, member
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last (also under pytest-xdist, which deals tests out in this order).
+
+    Playwright's sync API keeps an asyncio loop running in the test process once the
+    browser is up; code under test that calls asyncio.run() (pyHanko's signing) or
+    Django's async-unsafe checks would then fail in every later non-browser test.
+    """
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path).replace("\\", "/"))
+
+
 @pytest.fixture(autouse=True)
 def _english(settings):
     settings.LANGUAGE_CODE = "en"
