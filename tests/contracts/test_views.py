@@ -363,3 +363,19 @@ def test_reference_resolver(company, other_company):
     ContractFactory(company=other_company, number="REF-2")
     assert resolve_reference(company, "contracts", "REF-1") == contract
     assert resolve_reference(company, "contracts", "REF-2") is None
+
+
+def test_pages_and_messages_in_french(client, company):
+    user = member(company, role=Role.APPROVER, preferred_language="fr")
+    contract = contract_in(S.ACTIVE, company, actor=user)
+    login(client, user, company)
+    page = client.get(contract.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"Contrat {contract.number}" in page
+    assert "Historique" in page and "Maintenance matériel" in page
+    response = client.post(
+        reverse("contracts:submit", args=[contract.number]),
+        {"version": contract.lock_version},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "Vous ne pouvez pas soumettre le contrat" in response.content.decode()
