@@ -192,3 +192,16 @@ def test_home_fits_a_phone_screen(new_context, live_server, e2e_world):
     expect(
         page.get_by_role("navigation", name="Your account").get_by_role("link", name="My company")
     ).to_be_in_viewport()
+
+
+def test_an_expired_form_gives_a_friendly_page(page, live_server):
+    page.goto(url_for(live_server, "portal:home"))
+    page.context.clear_cookies()  # as after a long pause or with cookies refused
+
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Français").click()
+
+    assert navigation.value.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("This form has expired")
+    page.get_by_role("link", name="Back to the home page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Customer Service Online")
