@@ -116,7 +116,7 @@ class InstalledItem(models.Model):
     objects = ItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["site__name", "kind", "machine_type", "product", "pk"]
+        ordering = ["site", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "serial_number"],
@@ -124,12 +124,40 @@ class InstalledItem(models.Model):
                 name="inventory_serial_unique_per_company",
             )
         ]
+        # Partial indexes on installed items match the list's sorts, so a page is an
+        # index scan with LIMIT, never a sort of the whole installed base.
         indexes = [
-            models.Index(fields=["company", "site", "kind"]),
-            models.Index(fields=["company", "serial_number"]),
-            models.Index(fields=["company", "machine_type", "model"]),
-            models.Index(fields=["company", "warranty_end"]),
-            models.Index(fields=["company", "lease_end"]),
+            models.Index(
+                fields=["company", "site", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="inv_item_site_idx",
+            ),
+            models.Index(
+                fields=["company", "serial_number", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="inv_item_serial_idx",
+            ),
+            models.Index(
+                fields=["company", "machine_type", "model", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="inv_item_type_idx",
+            ),
+            models.Index(
+                fields=["company", "product", "version", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="inv_item_product_idx",
+            ),
+            models.Index(
+                fields=["company", "installed_on", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="inv_item_installed_idx",
+            ),
+            models.Index(
+                fields=["company", "warranty_end", "id"],
+                condition=Q(removed_at__isnull=True),
+                name="inv_item_warranty_idx",
+            ),
+            models.Index(fields=["company", "lease_end"], name="inv_item_lease_idx"),
         ]
         verbose_name = _("installed item")
         verbose_name_plural = _("installed items")

@@ -69,11 +69,16 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
         return export_response(fmt, items.iterator(chunk_size=2000), COLUMNS, "inventory")
     paginator = Paginator(items, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    sites = (
-        Site.objects.for_company(request.company)
-        .annotate(item_count=Count("items", filter=Q(items__removed_at__isnull=True)))
-        .order_by("name")
+    counts = dict(
+        _items(request)
+        .order_by()
+        .values_list("site")
+        .annotate(n=Count("id"))
+        .values_list("site", "n")
     )
+    sites = list(Site.objects.for_company(request.company).order_by("name"))
+    for site in sites:
+        site.item_count = counts.get(site.pk, 0)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
