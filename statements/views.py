@@ -214,6 +214,7 @@ def statement_pdf(request: HttpRequest, account: str, currency: str) -> HttpResp
         language=language,
         version=f"{context['totals'].version}|{context['as_of']}",
         filename=f"{_filename(billing_account, query)}.pdf",
+        inline=False,
     )
 
 
