@@ -92,6 +92,11 @@ def test_signed_in_home_shows_the_company_applications(page, live_server, e2e_wo
     expect(account).to_contain_text("claire.martin@acme.test")
     expect(account.get_by_role("link", name="My profile")).to_be_visible()
     expect(account.get_by_role("link", name="My company")).to_have_count(0)  # not an admin
+    page.keyboard.press("Escape")
+    expect(account).to_be_hidden()
+    expect(page.locator(".user-menu summary")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(account).to_be_visible()
     account.get_by_role("button", name="Sign out").click()
     expect(
         page.get_by_role("main").get_by_role("link", name="Sign in with your IBM ID")
