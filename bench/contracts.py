@@ -173,12 +173,18 @@ def seed(ctx: Context) -> None:
                     "pk", "contract_id"
                 )
             }
+            heads = dict(
+                ContractEvent.objects.filter(
+                    contract__in=contracts, seq=EVENTS_PER_CONTRACT
+                ).values_list("contract_id", "hash")
+            )
             for contract in contracts:
+                contract.history_head = heads[contract.pk]
                 contract.current_version_id = latest[contract.pk]
                 if contract.status == ContractStatus.IN_APPROVAL:
                     contract.current_step_id = first_steps[contract.pk]
             Contract.objects.bulk_update(
-                contracts, ["current_version", "current_step"], batch_size=BATCH
+                contracts, ["current_version", "current_step", "history_head"], batch_size=BATCH
             )
 
 

@@ -116,9 +116,11 @@ class ContractAdmin(admin.ModelAdmin):
         with transaction.atomic():
             changed = [f for f in form.changed_data if f in TERMS]
             is_new = obj.pk is None
-            if not is_new:
+            if is_new:
+                super().save_model(request, obj, form, change)
+            elif changed:  # only the terms: status and links stay the services' business
                 obj.lock_version += 1
-            super().save_model(request, obj, form, change)
+                obj.save(update_fields=[*changed, "lock_version", "updated_at"])
             locked = Contract.objects.select_for_update().get(pk=obj.pk)
             if is_new:
                 record_event(locked, action="created", actor=request.user, to_status=locked.status)

@@ -1,8 +1,9 @@
 """The tamper-evident history: each contract's events form a hash chain.
 
 hash(n) = sha256(hash(n-1) + canonical JSON of entry n). The contract row keeps
-the head so appending needs no extra read; the caller holds the contract row
-lock (select_for_update), which serialises appends per contract.
+the head (the last hash), so removing the latest entries is detected too. The
+caller holds the contract row lock (select_for_update), which serialises appends
+per contract.
 """
 
 from collections.abc import Iterable
@@ -45,6 +46,8 @@ def record_event(
     )
     event.hash = event.compute_hash()
     event.save()
+    Contract.objects.filter(pk=contract.pk).update(history_head=event.hash)
+    contract.history_head = event.hash
     return event
 
 
@@ -57,13 +60,30 @@ class BrokenLink:
     reason: str
 
 
+def _head_mismatch(previous: ContractEvent | None) -> BrokenLink | None:
+    """The last entry of a contract must be the head recorded on the contract row."""
+    if previous is not None and previous.contract.history_head != previous.hash:
+        return BrokenLink(
+            previous.contract_id,
+            previous.contract.number,
+            previous.seq + 1,
+            previous.pk,
+            "latest entries missing",
+        )
+    return None
+
+
 def verify_events(events: Iterable[ContractEvent]) -> BrokenLink | None:
     """Walk events ordered by (contract, seq); return the first broken entry or None."""
     current: int | None = None
     prev_hash = ""
     expected_seq = 1
+    previous: ContractEvent | None = None
     for event in events:
         if event.contract_id != current:
+            broken = _head_mismatch(previous)
+            if broken is not None:
+                return broken
             current, prev_hash, expected_seq = event.contract_id, "", 1
         number = event.contract.number
         if event.seq != expected_seq:
@@ -74,7 +94,8 @@ def verify_events(events: Iterable[ContractEvent]) -> BrokenLink | None:
             return BrokenLink(event.contract_id, number, event.seq, event.pk, "content altered")
         prev_hash = event.hash
         expected_seq += 1
-    return None
+        previous = event
+    return _head_mismatch(previous)
 
 
 def verify_chain(contracts: QuerySet[Contract] | None = None) -> BrokenLink | None:

@@ -85,3 +85,11 @@ def test_history_chain_catches_a_deleted_row_and_a_rehashed_row(company):
     event.save()
     broken = verify_chain(type(other).objects.filter(pk=other.pk))
     assert (broken.seq, broken.reason) == (3, "previous hash")
+
+
+def test_history_chain_catches_removed_latest_entries(company):
+    contract = contract_in(ContractStatus.SIGNED, company)
+    last = contract.events.order_by("-seq").first()
+    last.delete()
+    broken = verify_chain()
+    assert (broken.contract_number, broken.reason) == (contract.number, "latest entries missing")
