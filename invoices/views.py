@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from invoices import rendering, services
 from invoices.forms import SORTS, CopyForm, DecisionForm, DisputeForm, InvoiceFilterForm
-from invoices.models import ApprovalStatus, BillingAccount, Invoice, InvoiceLine, ShareLink, ZipJob
+from invoices.models import ApprovalStatus, Invoice, InvoiceLine, ShareLink, ZipJob
 from portal.access import app_view, has_app_role, public_view
 from portal.applications import App
 from portal.exports import Column, export_response
@@ -72,10 +72,7 @@ def _scoped(request: HttpRequest):
 
 
 def _filter_form(request: HttpRequest) -> InvoiceFilterForm:
-    # The billing accounts' currencies: a tiny table (DISTINCT over every invoice is not).
-    currencies = sorted(
-        set(BillingAccount.objects.for_company(request.company).values_list("currency", flat=True))
-    )
+    currencies = services.currencies_of(request.company)
     return InvoiceFilterForm(request.GET or None, currencies=currencies)
 
 
