@@ -210,3 +210,26 @@ def test_an_expired_form_gives_a_friendly_page(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("This form has expired")
     page.get_by_role("link", name="Back to the home page").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Customer Service Online")
+
+
+def test_a_viewer_on_an_approver_page_gets_a_friendly_403(page, live_server, e2e_world):
+    sign_in(page, live_server, e2e_world.viewer.email)
+    response = page.goto(url_for(live_server, "contracts:create"))
+
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not allowed")
+    expect(page.get_by_role("main")).to_contain_text(
+        "Your company administrator can change your rights."
+    )
+    page.get_by_role("link", name="Back to the home page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Claire")
+
+
+def test_printing_a_page_keeps_the_content_only(page, live_server, e2e_world):
+    sign_in(page, live_server, e2e_world.viewer.email)
+    page.emulate_media(media="print")
+
+    expect(page.get_by_role("navigation", name="Applications")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator(".tile").first).to_be_visible()
