@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from portal.models import ROLE_RANK, Authorization, Company, Role, User
+from portal.observability import security_event
 
 Decision = str  # "ok" | "no-company" | "unavailable" | "request-access" | "forbidden"
 
@@ -57,6 +58,7 @@ def gate(request: HttpRequest, app: str, role: str = Role.VIEWER) -> HttpRespons
     if decision == "ok":
         request.app = app
         return None
+    security_event(request, "access_refused", app=app, role=role, decision=decision)
     if decision == "unavailable":
         raise Http404
     if decision == "forbidden":

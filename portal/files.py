@@ -27,6 +27,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from portal.models import Company, StoredFile, User
+from portal.observability import security_event
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -160,7 +161,18 @@ def clean_name(name: str) -> str:
 def validate_upload(
     upload: UploadedFile, *, allowed: frozenset[str] = ATTACHMENTS, max_bytes: int | None = None
 ) -> Sniffed:
-    """Raise ValidationError with a message for the user; return the sniffed type."""
+    """Raise ValidationError with a message for the user; return the sniffed type.
+    Every refusal is a security event (the code and size, never the content)."""
+    try:
+        return _validate_upload(upload, allowed=allowed, max_bytes=max_bytes)
+    except ValidationError as exc:
+        security_event(None, "upload_refused", code=exc.code, size=upload.size)
+        raise
+
+
+def _validate_upload(
+    upload: UploadedFile, *, allowed: frozenset[str], max_bytes: int | None
+) -> Sniffed:
     limit = max_bytes or settings.PORTAL_UPLOAD_MAX_BYTES
     name = clean_name(upload.name or "")
     if upload.size is None or upload.size > limit:

@@ -7,7 +7,9 @@ session keys: only ids and the e-mail domain of a failed attempt.
 
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from portal.observability import security_event
@@ -41,3 +43,17 @@ def _start_session_clock(sender: Any, request: Any, user: Any, **kwargs: Any) ->
 
     if request is not None and hasattr(request, "session"):
         request.session[SIGNED_IN_AT_KEY] = int(time.time())
+
+
+@receiver(post_save, sender=LogEntry)
+def _admin_change(sender: Any, instance: LogEntry, created: bool, **kwargs: Any) -> None:
+    """Every change an agent makes in the admin (Django's LogEntry) is a security event."""
+    if created:
+        security_event(
+            None,
+            "admin_change",
+            user_id=instance.user_id,
+            action=instance.get_action_flag_display(),
+            model=str(instance.content_type),
+            object_id=instance.object_id,
+        )

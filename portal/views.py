@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.access import public_view
 from portal.applications import CATALOGUE, home_figures
 from portal.models import Authorization
+from portal.observability import security_event
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Foreign objects are 404s too: logged, so probing another company's ids shows up."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        security_event(request, "not_found")
     return render(request, "404.html", status=404)
 
 
