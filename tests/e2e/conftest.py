@@ -24,8 +24,10 @@ How to write a journey (`tests/e2e/test_<app>_journey.py`)::
   uncaught JavaScript error fails the test with the URL and details. Open extra
   browser contexts with the `new_context` fixture (never `browser.new_context()`)
   so they are watched too.
-* The browser speaks English (`locale="en-GB"`); use `switch_language(page, "fr")`
-  or `new_context(locale="fr-FR")` for French.
+* Contexts default to English (`locale="en-GB"`), 1280x900, Europe/Paris
+  (CONTEXT_DEFAULTS); override per context: `new_context(locale="fr-FR")`,
+  `new_context(viewport={"width": 360, "height": 740})`; or click the switch with
+  `switch_language(page, "fr")`.
 * Without /usr/bin/chromium the e2e tests are skipped with a printed reason, unless
   PORTAL_REQUIRE_BROWSER=1 (CI), which makes a missing browser a failure.
   Never download a browser (`playwright install` is not used).
@@ -37,8 +39,10 @@ from pathlib import Path
 
 import pytest
 
+from portal.models import Membership, Role
 from tests.e2e.accessibility import ContextWatch, report
 from tests.e2e.browsing import PASSWORD
+from tests.factories.portal import CompanyFactory, CountryFactory, UserFactory, member
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
 # to run there unless told it is safe (it is: the loop never runs Django code).
@@ -151,9 +155,7 @@ class World:
 
 @pytest.fixture
 def e2e_world(transactional_db):
-    from portal.models import Role
-    from tests.factories.portal import CompanyFactory, CountryFactory, UserFactory, member
-
+    """France (every application offered), two companies, a viewer, an admin, a newcomer."""
     country = CountryFactory()
     company = CompanyFactory(country=country, name="ACME France SA", customer_number="0100001")
     second = CompanyFactory(country=country, name="ACME Services SAS", customer_number="0100002")
@@ -172,8 +174,6 @@ def e2e_world(transactional_db):
         first_name="Paul",
         last_name="Durand",
     )
-    from portal.models import Membership
-
     Membership.objects.create(user=approver, company=second, is_company_admin=False)
     newcomer = UserFactory(email="newcomer@example.test", first_name="Nina", last_name="Petit")
     return World(company, second, viewer, approver, newcomer)
