@@ -66,6 +66,9 @@ ZIP_MAX_RATIO = 100
 ZIP_MAX_TOTAL = 200 * 1024 * 1024
 ZIP_MAX_MEMBERS = 10_000
 _HTML_MARKERS = (b"<html", b"<!doctype", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
+# What a browser would run if it sniffed a binary file as HTML (PDFs may carry XML
+# metadata, so "<?xml" and "<svg" alone do not condemn a PDF or an image).
+_ACTIVE_MARKERS = (b"<html", b"<!doctype", b"<script", b"<body", b"<iframe", b"javascript:")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,11 @@ def _head(upload: File, size: int = 8192) -> bytes:
     head = upload.read(size)
     upload.seek(0)
     return head
+
+
+def _carries_active_markup(head: bytes) -> bool:
+    lowered = head.lower()
+    return any(marker in lowered for marker in _ACTIVE_MARKERS)
 
 
 def _looks_like_markup(head: bytes) -> bool:
@@ -137,7 +145,7 @@ def sniff(upload: File) -> Sniffed | None:
         mime = kind.mime
         if mime in {ZIP, DOCX, XLSX, PPTX} or mime.startswith("application/vnd.oasis"):
             mime = _office_type(upload) or ZIP
-        if mime in (PNG, JPEG, GIF, WEBP, PDF) and _looks_like_markup(head[16:]):
+        if mime in (PNG, JPEG, GIF, WEBP, PDF) and _carries_active_markup(head[4:]):
             return None  # polyglot: image or PDF header with markup behind it
         if mime in EXTENSIONS:
             return Sniffed(mime, EXTENSIONS[mime])
