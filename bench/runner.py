@@ -9,6 +9,7 @@ small threaded load generator with a signed-in session stored in the database.
 import argparse
 import http.client
 import importlib
+import logging
 import os
 import pkgutil
 import signal
@@ -117,7 +118,7 @@ def signed_in_client(ctx: Any) -> Any:
 
     from portal.middleware import ACTIVE_COMPANY_KEY
 
-    client = Client()
+    client = Client(raise_request_exception=False)  # a failing page is a 500 in the table
     client.force_login(ctx.user)
     session = client.session
     session[ACTIVE_COMPANY_KEY] = ctx.company.pk
@@ -351,6 +352,8 @@ def run(args: argparse.Namespace) -> int:
         f"scale {args.scale}, {args.repeat} timed requests per page"
     )
     started = time.monotonic()
+    # A failing page shows as status 500 in its table; its traceback would drown the report.
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
     call_command("compile_translations", verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
     # Production static files (hashed names + manifest), as gunicorn serves them.
@@ -383,8 +386,8 @@ def run(args: argparse.Namespace) -> int:
         for page in pages:
             try:
                 results.append(measure(client, page, repeat=args.repeat))
-            except Exception:
-                print(f"!! {name}: {page.name} ({page.url}) raised:\n{traceback.format_exc()}")
+            except Exception as exc:
+                print(f"!! {name}: {page.name} ({page.url}) raised {exc!r}")
                 failures.append(f"{name}: {page.name} raised")
         if results:
             print_table(f"{name}: server time in process (test client, signed in)", results)
@@ -400,7 +403,11 @@ def run(args: argparse.Namespace) -> int:
         load_pages += gets[:2]
         for page in pages:
             if page.streaming:
-                baseline, peak, size = peak_rss(client, page)
+                try:
+                    baseline, peak, size = peak_rss(client, page)
+                except Exception as exc:
+                    print(f"!! {name}: {page.name}: memory run raised {exc!r}")
+                    continue
                 memory.append((f"{name}: {page.name}", baseline, peak, size))
 
     if memory:
