@@ -61,9 +61,34 @@ def _invoices(company, account) -> list[Invoice]:
     )
 
 
+def _match_invoices_payments(company, account, invoices: list[Invoice]) -> None:
+    """Invoices the invoices demo marks (partly) paid get the payment that paid them,
+    so the statement and the invoices list tell the same story."""
+    today = timezone.localdate()
+    for invoice in invoices:
+        reference = f"PAY-{invoice.number}"
+        if invoice.amount_paid <= 0 or invoice.payment_allocations.exists():
+            continue
+        if Payment.objects.for_company(company).filter(reference=reference).exists():
+            continue
+        amount = min(invoice.amount_paid, invoice_open_amount(invoice))
+        if amount <= 0:
+            continue
+        payment_record(
+            company=company,
+            billing_account=account,
+            reference=reference,
+            day=min(invoice.issue_date + timedelta(days=20), today),
+            amount=amount,
+            currency=invoice.currency,
+            allocations=[(invoice, amount)],
+        )
+
+
 def _seed_company(company) -> None:
     account = _account(company)
     invoices = _invoices(company, account)
+    _match_invoices_payments(company, account, invoices)
     code = company.customer_number
     currency = account.currency
     first, second, third = invoices[0], invoices[1], invoices[2]
