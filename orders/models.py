@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import TenantQuerySet
+from portal.models import Company, TenantQuerySet
 
 
 class Carrier(models.Model):
@@ -127,17 +127,31 @@ class OrderQuerySet(TenantQuerySet):
             "ship_to__city",
         )
 
-    def search(self, text: str) -> Self:
+    def search(self, text: str, company: "Company | None" = None) -> Self:
         """Order number, PO number, a line's part number or a parcel's tracking number.
 
-        Exists subqueries keep one row per order (a join would repeat an order per line).
+        One row per order (a join would repeat an order per matching line). The four
+        lookups are a UNION of index scans fed to `id IN (...)`: OR-ed EXISTS clauses
+        made PostgreSQL scan every order of the company (0.8 s at 100,000 orders).
         """
         text = text.strip()
         if not text:
             return self
-        lines = OrderLine.objects.filter(order=OuterRef("pk"), part_number=text)
-        shipments = Shipment.objects.filter(order=OuterRef("pk"), tracking_number=text)
-        return self.filter(Q(number=text) | Q(customer_po=text) | Exists(lines) | Exists(shipments))
+
+        def scoped(qs: models.QuerySet) -> models.QuerySet:
+            return qs.filter(company=company) if company is not None else qs
+
+        ids = (
+            scoped(Order.objects.filter(number=text))
+            .order_by()
+            .values("pk")
+            .union(
+                scoped(Order.objects.filter(customer_po=text)).order_by().values("pk"),
+                scoped(OrderLine.objects.filter(part_number=text)).order_by().values("order_id"),
+                scoped(Shipment.objects.filter(tracking_number=text)).order_by().values("order_id"),
+            )
+        )
+        return self.filter(pk__in=ids)
 
 
 class Order(models.Model):
@@ -176,11 +190,18 @@ class Order(models.Model):
         ]
         indexes = [
             models.Index(fields=["company", "ordered_on", "id"], name="order_company_date"),
-            models.Index(fields=["company", "status", "ordered_on"], name="order_company_status"),
-            models.Index(fields=["company", "country", "ordered_on"], name="order_company_country"),
-            models.Index(fields=["company", "total"], name="order_company_total"),
-            models.Index(fields=["ship_to", "ordered_on"], name="order_shipto_date"),
-            models.Index(fields=["company", "customer_po"], name="order_company_po"),
+            models.Index(
+                fields=["company", "status", "ordered_on", "id"], name="order_company_status"
+            ),
+            models.Index(
+                fields=["company", "status", "-ordered_on", "-id"], name="order_company_status_new"
+            ),
+            models.Index(
+                fields=["company", "country", "ordered_on", "id"], name="order_company_country"
+            ),
+            models.Index(fields=["company", "total", "id"], name="order_company_total"),
+            models.Index(fields=["ship_to", "ordered_on", "id"], name="order_shipto_date"),
+            models.Index(fields=["company", "customer_po", "id"], name="order_company_po"),
             models.Index(fields=["number"], name="order_number"),
             models.Index(fields=["customer_po"], name="order_po"),
         ]

@@ -59,7 +59,7 @@ LINE_COLUMNS = [
     Column(_("Planned shipping"), lambda line: line.planned_ship_on),
     Column(_("Planned delivery"), lambda line: line.planned_delivery_on),
 ]
-PAGE_LIMIT = 1000
+PAGE_LIMIT = 500
 """Rows shown on the report page and in its PDF; CSV and XLSX carry every row."""
 
 

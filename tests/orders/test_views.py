@@ -120,6 +120,7 @@ def test_site_of_another_company_is_a_form_error_not_data(viewer_client, company
         ({"country": "XX"}, "country"),
         ({"site": "not-a-number"}, "site"),
         ({"sort": "password"}, "sort"),
+        ({"sort": "country__name"}, "sort"),
         ({"q": "x" * 500}, "q"),
     ],
 )
@@ -274,3 +275,23 @@ def test_reference_resolver_is_scoped(company, other_company):
     OrderFactory(company=other_company, number="R-2")
     assert resolve_reference(company, "orders", " R-1 ") == mine
     assert resolve_reference(company, "orders", "R-2") is None
+
+
+def test_very_large_selections_are_counted_up_to_a_cap(viewer_client, company, monkeypatch):
+    from orders.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    for i in range(8):
+        OrderFactory(company=company, number=f"C{i}")
+    response = viewer_client.get(LIST, {"page": "99"})
+    assert response.status_code == 200
+    assert "More than 5 orders" in response.content.decode()
+    assert response.context["page"].paginator.num_pages == 1
+
+
+def test_country_column_is_not_sortable(viewer_client, company):
+    OrderFactory(company=company)
+    response = viewer_client.get(LIST, {"sort": "country"})
+    assert "sort" in response.context["form"].errors
+    assert "?sort=country" not in response.content.decode().replace("/orders/?sort=country", "")
+    assert "?sort=number" in response.content.decode()
