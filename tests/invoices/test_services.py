@@ -155,6 +155,9 @@ def test_dispute_opens_a_request_and_shows_disputed_until_closed(
     assert "Approve" not in detail.text
     listing = approver_client.get(reverse("invoices:list"), {"approval": "disputed"})
     assert [i.number for i in listing.context["page"].object_list] == ["F-DISP"]
+    export = approver_client.get(reverse("invoices:export"), {"fmt": "csv"})
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert rows[1].startswith("F-DISP,") and rows[1].endswith(",Open,Disputed")
     with pytest.raises(ValidationError) as exc:
         services.invoice_decide(
             company=company, number="F-DISP", user=approver, decision="approve", version=1
