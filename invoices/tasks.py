@@ -12,4 +12,13 @@ def overdue_scan() -> int:
 
 @shared_task(name="invoices.tasks.build_zip")
 def build_zip(job_id: int) -> int:
-    return services.zip_build(job_id).pk
+    """Build a large ZIP of PDFs; on failure the job page says so instead of waiting forever."""
+    from invoices.models import ZipJob
+
+    try:
+        return services.zip_build(job_id).pk
+    except Exception:
+        ZipJob.objects.filter(pk=job_id).exclude(status=ZipJob.Status.READY).update(
+            status=ZipJob.Status.FAILED
+        )
+        raise
