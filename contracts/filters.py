@@ -9,19 +9,21 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract, ContractStatus, ContractType
 
+# The tie-breaker follows the direction of the sort so one (company, field, id) index
+# serves both directions.
 SORTS = {
-    "number": "number",
-    "-number": "-number",
-    "title": "title",
-    "-title": "-title",
-    "end": "end_date",
-    "-end": "-end_date",
-    "value": "value",
-    "-value": "-value",
-    "status": "status",
-    "-status": "-status",
-    "updated": "updated_at",
-    "-updated": "-updated_at",
+    "number": ("number",),
+    "-number": ("-number",),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "end": ("end_date", "id"),
+    "-end": ("-end_date", "-id"),
+    "value": ("value", "id"),
+    "-value": ("-value", "-id"),
+    "status": ("status", "id"),
+    "-status": ("-status", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
 }
 DEFAULT_SORT = "-end"
 

@@ -44,12 +44,12 @@ CONTRACT_DOCUMENTS = frozenset(
 # --- reads the services need -------------------------------------------------------
 
 
-def can_sign(user: User, company: Company) -> bool:
-    """Signing needs the contracts approver role AND a signing authority for the company."""
-    return (
-        has_app_role(user, company, App.CONTRACTS, Role.APPROVER)
-        and SigningAuthority.objects.for_company(company).filter(user=user).exists()
-    )
+def can_sign(user: User, company: Company, *, is_approver: bool | None = None) -> bool:
+    """Signing needs the contracts approver role AND a signing authority for the company
+    (pass `is_approver` when the caller already knows the role)."""
+    if is_approver is None:
+        is_approver = has_app_role(user, company, App.CONTRACTS, Role.APPROVER)
+    return is_approver and SigningAuthority.objects.for_company(company).filter(user=user).exists()
 
 
 def signatories(company: Company) -> list[User]:

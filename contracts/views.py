@@ -72,7 +72,7 @@ def _filtered(request: HttpRequest):
     sort = request.GET.get("sort", DEFAULT_SORT)
     if sort not in SORTS:
         sort = DEFAULT_SORT
-    return filterset, filterset.qs.order_by(SORTS[sort], "-id"), sort
+    return filterset, filterset.qs.order_by(*SORTS[sort]), sort
 
 
 @app_view(App.CONTRACTS)
@@ -187,7 +187,7 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "contract": contract,
         "is_approver": is_approver,
-        "can_sign": is_approver and services.can_sign(user, company),
+        "can_sign": services.can_sign(user, company, is_approver=is_approver),
         "my_turn": contract.status == ContractStatus.IN_APPROVAL
         and contract.current_step is not None
         and contract.current_step.approver_id == user.pk,
