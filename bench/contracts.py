@@ -48,8 +48,13 @@ def seed(ctx: Context) -> None:
     company, user = ctx.company, ctx.user
     total = ctx.n(CONTRACTS)
     scoped = Contract.objects.for_company(company).filter(number__startswith=PREFIX)
-    if scoped.count() >= total:
+    existing = scoped.count()
+    if existing >= total:
         return
+    if existing:  # an interrupted earlier seed: start again from a clean slate
+        scoped.update(current_version=None, current_step=None)
+        scoped.delete()
+        StoredFile.objects.filter(storage_name__startswith="bench/contracts/").delete()
     SigningAuthority.objects.get_or_create(company=company, user=user)
     rng = random.Random(8)
     today = timezone.localdate()
