@@ -111,7 +111,7 @@ def seed(ctx: Context) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in ("orders_order", "orders_orderline", "orders_shipment"):
-                cursor.execute(f"ANALYZE {table}")  # noqa: S608 - fixed table names
+                cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 - fixed table names (VACUUM: index-only counts)
 
 
 def pages(ctx: Context) -> list[Page]:

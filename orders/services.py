@@ -29,7 +29,7 @@ from orders.report_files import CONTENT_TYPES, report_bytes
 from orders.reports import STANDARD_REPORTS, Report, resolve_report
 from portal.access import has_app_role
 from portal.applications import App
-from portal.files import atomic_with_files, store_bytes
+from portal.files import atomic_with_files, discard, store_bytes
 from portal.models import Company, Event, Membership, Notification, User
 from portal.notify import absolute_url, notify
 
@@ -275,6 +275,9 @@ def scheduled_reports_send(*, today: datetime.date | None = None) -> int:
                 attachments=[attachment],
                 dedupe_key=key,
             )
-        if row is not None:
+        if row is not None and row.attachments == [attachment]:
             sent += 1
+        elif row is not None:  # a concurrent run queued this period first: drop our copy
+            discard([blob])
+            blob.delete()
     return sent
