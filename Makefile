@@ -32,6 +32,8 @@ CHROMIUM ?= /usr/bin/chromium
 # Parallel test processes (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
+# PORTAL_TESTING=1: the suite's settings (no SECRET_KEY needed) also when DATABASE_URL is set.
+test: export PORTAL_TESTING = 1
 test: install
 	$(PY) manage.py compile_translations
 	$(PY) manage.py makemigrations --check --dry-run
