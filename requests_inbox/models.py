@@ -4,6 +4,7 @@ Every row belongs to one company (the tenant); a customer sees their own request
 a company administrator all of the company's. State changes go through services.py.
 """
 
+import re
 from datetime import datetime, timedelta
 from typing import Self
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import Company, StoredFile, TenantQuerySet, Topic, User
 
+TRACKING_NUMBER = re.compile(r"CS-[0-9A-Z]+-\d{4,}", re.IGNORECASE)
 REOPEN_WINDOW = timedelta(days=30)
 AUTO_CLOSE_AFTER = timedelta(days=7)
 
@@ -57,15 +59,19 @@ class RequestQuerySet(TenantQuerySet):
         return self.awaiting_agent().filter(due_at__lt=at or timezone.now())
 
     def search(self, text: str) -> Self:
-        """Tracking number (whole or part) or every word of the subject."""
+        """A tracking number (exact, any case) or every word of the subject.
+
+        A number is looked up through its unique index; words scan only the
+        subjects of the already scoped (company, requester) rows."""
         text = (text or "").strip()
         if not text:
             return self
-        condition = Q(number__iexact=text)
+        if TRACKING_NUMBER.fullmatch(text):
+            return self.filter(number=text.upper())
         words = Q()
         for word in text.split()[:8]:
             words &= Q(subject__icontains=word)
-        return self.filter(condition | words | Q(number__icontains=text))
+        return self.filter(words)
 
 
 class Request(models.Model):
@@ -122,8 +128,9 @@ class Request(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["company", "requester", "-created_at"]),
-            models.Index(fields=["company", "-created_at"]),
+            models.Index(fields=["company", "requester", "-created_at", "-id"]),
+            models.Index(fields=["company", "-created_at", "-id"]),
+            models.Index(fields=["company", "requester", "subject"]),
             models.Index(fields=["company", "status"]),
             models.Index(fields=["company", "category", "reference"]),
             models.Index(fields=["status", "due_at"]),
