@@ -14,6 +14,9 @@ every page and pop-up of the test is covered:
 * at the end of the test body, axe runs again on every open page as it is then
   (htmx swaps included).
 
+A context opened with JavaScript disabled (to prove a page works without it) is
+only watched for CSP violations: axe itself needs JavaScript.
+
 Violations of impact "serious" or "critical" fail the test with the rule id, the
 failing nodes and the URL. The same watch fails the test on a Content Security
 Policy violation reported by the browser (inline script or style attribute) and
@@ -103,16 +106,19 @@ class ContextWatch:
     """Accessibility, CSP and script-error watch on one browser context."""
 
     context: BrowserContext
+    scripts: bool = True  # False for a context with JavaScript disabled: axe cannot run there
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     _pending: dict = field(default_factory=dict)  # page -> documents begun but not reported
     _pending_url: dict = field(default_factory=dict)  # page -> URL of the last document begun
 
     def attach(self) -> ContextWatch:
+        self.context.on("console", self._on_console)
+        if not self.scripts:
+            return self
         self.context.expose_binding("__portalAxeBegin", self._on_begin)
         self.context.expose_binding("__portalAxeReport", self._on_report)
         self.context.add_init_script(script=f"{AXE_SOURCE}\n{_SUMMARY}\n{_RUNNER}")
-        self.context.on("console", self._on_console)
         self.context.on("weberror", self._on_web_error)
         self.context.route("**/*", self._on_request)
         return self
@@ -174,6 +180,8 @@ class ContextWatch:
 
     def finish(self) -> None:
         """The end of the test: wait for pending reports, then check each page as it is now."""
+        if not self.scripts:
+            return
         for page in list(self.context.pages):
             if page.is_closed():
                 continue

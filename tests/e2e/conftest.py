@@ -120,7 +120,8 @@ def new_context(new_context, _page_watches):
     def _new_context(**kwargs):
         context = new_context(**{**CONTEXT_DEFAULTS, **kwargs})
         context.set_default_timeout(10_000)
-        _page_watches.append(ContextWatch(context).attach())
+        scripts = kwargs.get("java_script_enabled") is not False
+        _page_watches.append(ContextWatch(context, scripts=scripts).attach())
         return context
 
     return _new_context

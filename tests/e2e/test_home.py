@@ -233,3 +233,17 @@ def test_printing_a_page_keeps_the_content_only(page, live_server, e2e_world):
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator(".tile").first).to_be_visible()
+
+
+def test_the_portal_works_without_javascript(new_context, live_server, e2e_world):
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, live_server, e2e_world.approver.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Paul")
+
+    page.get_by_text("Paul Durand", exact=True).click()  # a native <details> disclosure
+    expect(page.get_by_role("navigation", name="Your account")).to_be_visible()
+    page.get_by_label("Company").select_option(label="ACME Services SAS")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.get_by_role("main")).to_contain_text("ACME Services SAS")
+    page.get_by_role("button", name="Français").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue, Paul")
