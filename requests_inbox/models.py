@@ -68,6 +68,8 @@ class RequestQuerySet(TenantQuerySet):
             return self
         if TRACKING_NUMBER.fullmatch(text):
             return self.filter(number=text.upper())
+        if text.isdigit():  # the end of a number, as people read it out: "123"
+            return self.filter(number__endswith=f"-{int(text):06d}")
         words = Q()
         for word in text.split()[:8]:
             words &= Q(subject__icontains=word)

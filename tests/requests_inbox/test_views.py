@@ -123,6 +123,8 @@ def test_search_filters_and_sort(viewer_client, company, viewer):
 
     assert numbers(q="toner printer") == [printer.number]
     assert numbers(q=invoice.number) == [invoice.number]
+    assert numbers(q=invoice.number.lower()) == [invoice.number]
+    assert numbers(q=str(int(invoice.number.rsplit("-", 1)[1]))) == [invoice.number]
     assert numbers(status="answered") == [invoice.number]
     assert numbers(category="other") == [printer.number]
     today = timezone.localdate().isoformat()
