@@ -5,6 +5,7 @@ e-mail, files under var/). Production sets DATABASE_URL, REDIS_URL and friends;
 see README.md for the full list.
 """
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -141,6 +142,14 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    if TESTING:
+        # Parallel test processes (and earlier runs) share the Redis server: each run and
+        # process gets its own keys, so rate-limit counters never leak between them.
+        CACHES["default"]["BACKEND"] = "portal.cache_backends.PrefixedRedisCache"
+        CACHES["default"]["KEY_PREFIX"] = "test-{}-{}".format(
+            os.environ.get("PYTEST_XDIST_TESTRUNUID", os.getpid()),
+            os.environ.get("PYTEST_XDIST_WORKER", "main"),
+        )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
