@@ -719,3 +719,24 @@ def calendar_feed_revoke(*, feed: CalendarFeed, actor: User) -> CalendarFeed:
         feed.revoked_at = timezone.now()
         feed.save(update_fields=["revoked_at"])
     return feed
+
+
+# --- signing authority (granted by the company's administrators) ----------------------
+
+
+@transaction.atomic
+def signing_authority_set(
+    *, company: Company, user: User, granted: bool, actor: User
+) -> SigningAuthority | None:
+    """Grant or withdraw the right to sign contracts; only contract approvers may hold it."""
+    if granted:
+        if not has_app_role(user, company, App.CONTRACTS, Role.APPROVER):
+            raise ValidationError(
+                _("%(user)s must be a contracts approver to receive signing authority.")
+                % {"user": user},
+                code="not_approver",
+            )
+        authority, _created = SigningAuthority.objects.get_or_create(company=company, user=user)
+        return authority
+    SigningAuthority.objects.for_company(company).filter(user=user).delete()
+    return None

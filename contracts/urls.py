@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", views.contract_export, name="export"),
     path("my-actions/", views.needs_action, name="needs_action"),
     path("new/", views.contract_create, name="create"),
+    path("signers/", views.signing_authorities, name="signers"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/new/", views.calendar_create, name="calendar_create"),
     path("calendar/<int:pk>/revoke/", views.calendar_revoke, name="calendar_revoke"),

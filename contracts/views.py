@@ -4,7 +4,7 @@ ValidationError goes back to the form (or to a message on the contract page)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,11 +33,12 @@ from contracts.models import (
     ContractStatus,
     ContractVersion,
     Signature,
+    SigningAuthority,
 )
 from portal import documents, exports, files
-from portal.access import app_view, has_app_role, public_view
+from portal.access import app_view, company_admin_required, has_app_role, public_view
 from portal.applications import App
-from portal.models import Role
+from portal.models import Authorization, Role, User
 from portal.observability import client_ip
 
 PAGE_SIZE = 25
@@ -433,6 +434,45 @@ def contract_renew(request: HttpRequest, number: str) -> HttpResponse:
         "contracts/contract_form.html",
         {"form": form, "contract": contract, "title": _("Renew the contract")},
     )
+
+
+# --- signing authority ------------------------------------------------------------
+
+
+@app_view(App.CONTRACTS)
+@company_admin_required
+def signing_authorities(request: HttpRequest) -> HttpResponse:
+    """Company administrators choose which contract approvers may sign."""
+    approvers = (
+        User.objects.filter(
+            authorizations__company=request.company,
+            authorizations__app=App.CONTRACTS,
+            authorizations__role=Role.APPROVER,
+            authorizations__status=Authorization.Status.GRANTED,
+        )
+        .annotate(
+            may_sign=Exists(
+                SigningAuthority.objects.filter(company=request.company, user=OuterRef("pk"))
+            )
+        )
+        .order_by("last_name", "first_name", "email")
+    )
+    if request.method == "POST":
+        user = get_object_or_404(approvers, pk=request.POST.get("user") or 0)
+        try:
+            services.signing_authority_set(
+                company=request.company,
+                user=user,
+                granted=request.POST.get("grant") == "1",
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Signing authority updated for %(user)s.") % {"user": user})
+        return redirect("contracts:signers")
+    return render(request, "contracts/signers.html", {"approvers": approvers})
 
 
 # --- calendar ---------------------------------------------------------------------

@@ -379,3 +379,24 @@ def test_pages_and_messages_in_french(client, company):
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert "Vous ne pouvez pas soumettre le contrat" in response.content.decode()
+
+
+def test_company_admin_grants_and_withdraws_signing_authority(client, company, company_admin):
+    from contracts.services import can_sign
+
+    approver = member(company, role=Role.APPROVER, email="boss@acme.test")
+    viewer = member(company, role=Role.VIEWER, email="looker@acme.test")
+    login(client, company_admin, company)
+    page = client.get(reverse("contracts:signers")).content.decode()
+    assert "boss@acme.test" in page and "looker@acme.test" not in page
+    client.post(reverse("contracts:signers"), {"user": approver.pk, "grant": "1"})
+    assert can_sign(approver, company)
+    client.post(reverse("contracts:signers"), {"user": approver.pk, "grant": "0"})
+    assert not can_sign(approver, company)
+    response = client.post(reverse("contracts:signers"), {"user": viewer.pk, "grant": "1"})
+    assert response.status_code == 404
+    assert not can_sign(viewer, company)
+
+
+def test_only_company_admins_manage_signing_authority(approver_client):
+    assert approver_client.get(reverse("contracts:signers")).status_code == 403

@@ -65,6 +65,7 @@ ROUTES = [
     Route("contracts:export", app="contracts"),
     Route("contracts:needs_action", app="contracts"),
     Route("contracts:calendar", app="contracts"),
+    Route("contracts:signers", app="contracts", company_admin=True),
     Route("contracts:create", app="contracts", role="approver"),
     Route("contracts:calendar_create", app="contracts", method="POST", ok=(302,)),
     Route(
