@@ -66,3 +66,32 @@ def test_agent_creates_a_contract_with_its_document_and_submits_it(agent_client,
     assert contract.status == ContractStatus.SUBMITTED
     assert "on behalf" in contract.events.get(action="submit").note
     assert verify_chain() is None
+
+
+def test_agent_terms_edit_is_recorded_and_leaves_the_status_alone(agent_client, company):
+    contract = contract_in(ContractStatus.ACTIVE, company, title="Old title")
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    response = agent_client.post(
+        url,
+        {
+            "title": "New title",
+            "type": contract.type,
+            "supplier_owner": contract.supplier_owner,
+            "start_date": contract.start_date.isoformat(),
+            "end_date": contract.end_date.isoformat(),
+            "value": str(contract.value),
+            "currency": contract.currency,
+            "renewal_terms": contract.renewal_terms,
+            "sla_response_hours": "",
+            "sla_coverage_hours": "",
+            **{f"{p}-TOTAL_FORMS": "0" for p in ["versions", "steps", "signatures", "events"]},
+            **{f"{p}-INITIAL_FORMS": "0" for p in ["versions", "steps", "signatures", "events"]},
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contract.refresh_from_db()
+    assert contract.title == "New title"
+    assert contract.status == ContractStatus.ACTIVE
+    changed = contract.events.get(action="terms_changed")
+    assert "title" in changed.data["fields"]
+    assert verify_chain() is None
