@@ -2,10 +2,12 @@
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 
 from portal.models import Membership
@@ -75,3 +77,16 @@ class ActiveCompanyMiddleware:
             request.session[SIGNED_IN_AT_KEY] = now
             return False
         return now - int(started) > settings.SESSION_ABSOLUTE_MAX_AGE
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware; Django's admin (staff only) also gets inline styles,
+    which its widgets set from JavaScript. Customer pages keep the strict policy."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ):
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(f"/{settings.ADMIN_PATH}") and parts.update is None:
+            parts = replace(parts, update={"style-src": ["'unsafe-inline'"]})
+        return parts

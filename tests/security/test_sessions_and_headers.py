@@ -109,3 +109,11 @@ def test_changing_the_password_ends_the_other_sessions(viewer, company):
     assert laptop.get("/profile/").status_code == 200  # this session stays signed in
     phone_response = phone.get("/profile/")
     assert phone_response.status_code == 302 and "/accounts/login/" in phone_response["Location"]
+
+
+def test_only_the_admin_allows_inline_styles(client, settings):
+    admin = client.get(f"/{settings.ADMIN_PATH}login/")
+    assert "style-src 'self' 'unsafe-inline'" in admin.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in admin.headers["Content-Security-Policy"]
+    home = client.get("/")
+    assert "unsafe-inline" not in home.headers["Content-Security-Policy"]
