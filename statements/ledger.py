@@ -276,7 +276,7 @@ class StatementLines:
     def count(self) -> int:
         if self._count is None:
             where, params = _where(self.query, "e")
-            sql = f"SELECT COUNT(*) FROM statements_ledger_entry e WHERE {_PERIOD}"  # noqa: S608
+            sql = f"SELECT COUNT(*) FROM statements_ledger_entry e WHERE {_PERIOD}"  # noqa: S608  # nosec B608 - constant SQL, values are parameters
             if where:
                 sql += f" AND {where}"
             with connection.cursor() as cursor:
