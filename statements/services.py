@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from invoices.models import BillingAccount, Invoice
 from invoices.rendering import supplier
 from portal.applications import App
+from portal.business_days import first_business_day
 from portal.documents import get_or_render
 from portal.models import Authorization, Company, Event, Notification, User
 from portal.notify import absolute_url, notify
-from statements.business_days import first_business_day
 from statements.ledger import StatementQuery, money
 from statements.models import CreditNote, CreditNoteLine, LedgerEntry, Payment, PaymentAllocation
 from statements.periods import previous_month
