@@ -59,19 +59,8 @@ class OrderFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("Ordered until"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"]
     )
-    country = forms.ModelChoiceField(
-        label=_("Country"),
-        required=False,
-        queryset=Country.objects.all(),
-        to_field_name="code",
-        empty_label=_("All countries"),
-    )
-    site = forms.ModelChoiceField(
-        label=_("Ship-to site"),
-        required=False,
-        queryset=Site.objects.none(),
-        empty_label=_("All sites"),
-    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    site = forms.ChoiceField(label=_("Ship-to site"), required=False)
     sort = forms.ChoiceField(
         required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput
     )
@@ -79,7 +68,19 @@ class OrderFilterForm(forms.Form):
     def __init__(self, data: Any = None, *, company: Company, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.company = company
-        self.fields["site"].queryset = Site.objects.for_company(company)
+        # One small query each, reused for the choices and the validation (a site of
+        # another company is simply not a choice: a form error, never data).
+        countries = list(Country.objects.order_by("name").values_list("id", "code", "name"))
+        self.country_ids = {code: pk for pk, code, _name in countries}
+        self.fields["country"].choices = [("", _("All countries"))] + [
+            (code, name) for _pk, code, name in countries
+        ]
+        sites = list(
+            Site.objects.for_company(company).order_by("name").values_list("id", "name", "city")
+        )
+        self.fields["site"].choices = [("", _("All sites"))] + [
+            (str(pk), f"{name} ({city})" if city else name) for pk, name, city in sites
+        ]
         self.fields["date_from"].error_messages["invalid"] = _("Enter a valid date (YYYY-MM-DD).")
         self.fields["date_to"].error_messages["invalid"] = _("Enter a valid date (YYYY-MM-DD).")
 
@@ -132,9 +133,9 @@ class OrderFilterForm(forms.Form):
         if data.get("date_to"):
             queryset = queryset.filter(ordered_on__lte=data["date_to"])
         if data.get("country"):
-            queryset = queryset.filter(country=data["country"])
+            queryset = queryset.filter(country_id=self.country_ids[data["country"]])
         if data.get("site"):
-            queryset = queryset.filter(ship_to=data["site"])
+            queryset = queryset.filter(ship_to_id=int(data["site"]))
         return queryset.order_by(*SORTS[self.sort_key])
 
     def query_string(self, *, with_sort: bool = True) -> str:
@@ -149,10 +150,6 @@ class OrderFilterForm(forms.Form):
                 continue
             if isinstance(value, datetime.date):
                 value = value.isoformat()
-            elif isinstance(value, Country):
-                value = value.code
-            elif isinstance(value, Site):
-                value = value.pk
             pairs.append((name, value))
         return urlencode(pairs)
 
