@@ -7,6 +7,7 @@ the PDF was not altered, only the trust anchor differs.
 """
 
 import datetime
+import fcntl
 import io
 import os
 from pathlib import Path
@@ -23,15 +24,23 @@ def throwaway_paths() -> tuple[Path, Path]:
 
 def ensure_throwaway_certificate() -> tuple[Path, Path]:
     """Create the self-signed demo certificate once; return (key path, cert path)."""
+    key_path, cert_path = throwaway_paths()
+    if key_path.exists() and cert_path.exists():
+        return key_path, cert_path
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(key_path.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test workers: one generates, all share
+        if not (key_path.exists() and cert_path.exists()):
+            _generate(key_path, cert_path)
+    return key_path, cert_path
+
+
+def _generate(key_path: Path, cert_path: Path) -> None:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    key_path, cert_path = throwaway_paths()
-    if key_path.exists() and cert_path.exists():
-        return key_path, cert_path
-    key_path.parent.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
         [
@@ -81,7 +90,6 @@ def ensure_throwaway_certificate() -> tuple[Path, Path]:
     os.chmod(tmp_key, 0o600)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     tmp_key.replace(key_path)
-    return key_path, cert_path
 
 
 def load_signer():
