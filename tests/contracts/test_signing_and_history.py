@@ -93,3 +93,54 @@ def test_history_chain_catches_removed_latest_entries(company):
     last.delete()
     broken = verify_chain()
     assert (broken.contract_number, broken.reason) == (contract.number, "latest entries missing")
+
+
+def test_configured_pkcs12_certificate_is_used(company, tmp_path, monkeypatch):
+    """CONTRACT_SIGNING_P12 (+ password) from the environment replaces the throwaway one."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Configured contract seal")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = tmp_path / "seal.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"seal", key, cert, None, serialization.BestAvailableEncryption(b"s3cret")
+        )
+    )
+    monkeypatch.setenv("CONTRACT_SIGNING_P12", str(path))
+    monkeypatch.setenv("CONTRACT_SIGNING_P12_PASSWORD", "s3cret")
+    contract = contract_in(ContractStatus.SIGNED, company)
+    with default_storage.open(contract.current_version.signed_document.storage_name, "rb") as fh:
+        embedded = PdfFileReader(io.BytesIO(fh.read())).embedded_signatures[0]
+    trusted = ValidationContext(
+        trust_roots=[load_cert_from_pemder_bytes(cert.public_bytes(serialization.Encoding.PEM))]
+    )
+    status = validate_pdf_signature(embedded, trusted)
+    assert status.intact and status.valid and status.trusted
+    assert "Configured contract seal" in embedded.signer_cert.subject.human_friendly
+
+
+def load_cert_from_pemder_bytes(data: bytes):
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+
+    _type, _headers, der = pem.unarmor(data)
+    return asn1_x509.Certificate.load(der)
