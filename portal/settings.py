@@ -135,23 +135,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery -----------------------------------------------------------
 REDIS_URL = env_or_exit(url_reader(REDIS_SCHEMES), "REDIS_URL", default="")
 if REDIS_URL:
+    _redis = {
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        # Degrades when Redis is down (sessions, sign-in throttles carry on).
+        "default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", **_redis},
+        # Fails closed: limits that must hold answer 503 when Redis is down.
+        "limits": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis},
     }
     if TESTING:
         # Parallel test processes (and earlier runs) share the Redis server: each run and
         # process gets its own keys, so rate-limit counters never leak between them.
-        CACHES["default"]["BACKEND"] = "portal.cache_backends.PrefixedRedisCache"
-        CACHES["default"]["KEY_PREFIX"] = "test-{}-{}".format(
+        prefix = "test-{}-{}".format(
             os.environ.get("PYTEST_XDIST_TESTRUNUID", os.getpid()),
             os.environ.get("PYTEST_XDIST_WORKER", "main"),
         )
+        CACHES["default"]["BACKEND"] = "portal.cache_backends.PrefixedResilientRedisCache"
+        CACHES["limits"]["BACKEND"] = "portal.cache_backends.PrefixedRedisCache"
+        for alias in CACHES.values():
+            alias["KEY_PREFIX"] = prefix
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "limits",
+        },
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Embedded mode and the test suite run tasks in process; the worker tests start a
