@@ -15,13 +15,13 @@ GUEST = reverse("orders:guest")
 
 @pytest.fixture(autouse=True)
 def _fresh_limits(settings):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["limits"].clear()
     settings.GUEST_LOOKUP_LIMIT_PER_IP = 10
     settings.GUEST_LOOKUP_LIMIT_PER_CUSTOMER = 10
     yield
-    cache.clear()
+    caches["limits"].clear()
 
 
 @pytest.fixture
@@ -129,12 +129,13 @@ def test_limits_are_settings(client, company, order, settings):
 
 
 def test_cache_down_answers_a_friendly_503(client, company, order):
+    closed = {
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
     down = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+        "default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", **closed},
+        "limits": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **closed},
     }
     with override_settings(CACHES=down):
         response = lookup(client, company.customer_number, "G-100")
