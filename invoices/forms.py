@@ -3,7 +3,8 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from invoices.models import ApprovalStatus, Invoice, PaymentStatus
@@ -20,6 +21,14 @@ SORTS = {
     "-total": ("-total", "-id"),
 }
 DEFAULT_SORT = "-issue_date"
+
+
+def _unindexed(key: str) -> Any:
+    field = key.lstrip("-")
+    if field == "id":
+        return key
+    expression = Coalesce(F(field), F(field))
+    return expression.desc() if key.startswith("-") else expression.asc()
 
 
 class DateInput(forms.DateInput):
@@ -109,7 +118,13 @@ class InvoiceFilterForm(forms.Form):
             value = self.value(field)
             if value not in (None, ""):
                 queryset = queryset.filter(**{lookup: value})
-        return queryset.order_by(*SORTS[self.sort_key()])
+        order = SORTS[self.sort_key()]
+        if q:
+            # A search matches few rows, but PostgreSQL misjudges LIKE prefixes and would walk
+            # the sort's index filtering row by row; an expression sort makes it fetch the
+            # matches through the search indexes and sort just those.
+            order = tuple(_unindexed(key) for key in order)
+        return queryset.order_by(*order)
 
 
 class CopyForm(forms.Form):
