@@ -23,7 +23,7 @@ def test_copy_with_the_pdf_attached(
             reverse("invoices:copy", args=[invoice.number]),
             {
                 "recipients": "Ann@Colleague.test, bob@colleague.test",
-                "message": "For the budget review",
+                "message": "For the budget review & Q3 <plan>",
                 "mode": "attachment",
             },
             follow=True,
@@ -32,7 +32,7 @@ def test_copy_with_the_pdf_attached(
     assert sorted(m.to[0] for m in mailoutbox) == ["ann@colleague.test", "bob@colleague.test"]
     mail = mailoutbox[0]
     assert "sent you invoice F-COPY" in mail.subject
-    assert "For the budget review" in mail.body
+    assert "For the budget review & Q3 <plan>" in mail.body
     assert mail.extra_headers.get("Reply-To") == viewer.email
     (name, content, mimetype) = mail.attachments[0]
     assert name == "invoice-F-COPY.pdf" and mimetype == "application/pdf"
