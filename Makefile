@@ -7,7 +7,7 @@ STAMP   = $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install setup bench lint worker beat e2e clean
+.PHONY: run test install setup bench lint worker beat e2e clean faults load
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,16 @@ beat: setup
 # itself and makes up a throw-away SECRET_KEY when none is set.
 bench: install
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Fault tests on PostgreSQL + Redis db 8 (FAULT_SCALE=full: the issue's sizes); see README.
+FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_faults
+faults: install
+	DATABASE_URL=$${DATABASE_URL:-$(FAULTS_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/8} \
+	  PORTAL_TESTING=1 $(PY) -m pytest tests/faults -q -rs
+
+# Paced load, 10 MB uploads and soak against gunicorn + PostgreSQL (not in CI); see README.
+load: install
+	$(PY) -m bench.runner_load
 
 clean:
 	rm -rf var $(VENV)
