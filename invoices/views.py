@@ -104,7 +104,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         selection.order_by()
         .values("currency")
         .annotate(
-            count=Count("id"),
+            count=Count("*"),
             sum_total=Sum("total"),
             sum_open=Sum(F("total") - F("amount_paid")),
         )
