@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoices.models import BillingAccount, Invoice
+from invoices.models import BillingAccount, Invoice, PaymentStatus
 from invoices.rendering import supplier
 from portal.applications import App
 from portal.business_days import first_business_day
@@ -49,6 +49,24 @@ def invoice_open_amount(invoice: Invoice) -> Decimal:
     """What is still due on an invoice: total − received allocations − credit notes on it."""
     entry = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.INVOICE, source_id=invoice.pk).first()
     return entry.open_amount if entry is not None else invoice.total
+
+
+def invoice_settlement_sync(invoice: Invoice) -> None:
+    """Keep the invoice's paid amount and payment status in step with the ledger
+    (received allocations and credit notes), so both applications tell the same story."""
+    open_amount = invoice_open_amount(invoice)
+    settled = invoice.total - open_amount
+    if open_amount <= 0:
+        status = PaymentStatus.PAID
+    elif invoice.payment_status == PaymentStatus.OVERDUE or invoice.due_date < timezone.localdate():
+        status = PaymentStatus.OVERDUE
+    elif settled > 0:
+        status = PaymentStatus.PARTIALLY_PAID
+    else:
+        status = PaymentStatus.OPEN
+    Invoice.objects.filter(pk=invoice.pk).update(
+        amount_paid=settled, payment_status=status, updated_at=timezone.now()
+    )
 
 
 def _check_account(company: Company, account: BillingAccount) -> None:
@@ -111,6 +129,8 @@ def credit_note_issue(
         )
         for i, line in enumerate(lines, start=1)
     )
+    if invoice is not None:
+        invoice_settlement_sync(invoice)
     return note
 
 
@@ -162,6 +182,8 @@ def payment_record(
         allocation = PaymentAllocation(payment=payment, invoice=invoice, amount=part)
         allocation.full_clean()
         allocation.save()
+        if status == Payment.Status.RECEIVED:
+            invoice_settlement_sync(invoice)
     return payment
 
 
