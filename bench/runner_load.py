@@ -39,15 +39,36 @@ LIST_TARGET_MS = 300.0
 def kind_of(page) -> str | None:
     """Sort a bench page into the issue's mix; exports and guest pages are not in it."""
     name = page.name
-    if page.method != "GET" or page.streaming or SKIP.search(name):
+    if page.method != "GET":
+        return None
+    if "PDF" in name and "ZIP" not in name:
+        return "pdf"  # a stored document, served as a file
+    if page.streaming or SKIP.search(name):
         return None
     if name.startswith("home"):
         return "home"
-    if "PDF" in name:
-        return "pdf"
     if re.search(r"(request|contract|item) page$", name):
         return "detail"
     return "list"
+
+
+def detail_twin(page):
+    """The detail page of the object a PDF page serves (the bench lists no invoice page)."""
+    from urllib.parse import urlsplit
+
+    from django.urls import NoReverseMatch, resolve, reverse
+
+    from bench.core import Page
+
+    match = resolve(urlsplit(page.url).path)
+    number = match.kwargs.get("number")
+    if not number or not match.namespace:
+        return None
+    try:
+        url = reverse(f"{match.namespace}:detail", kwargs={"number": number})
+    except NoReverseMatch:
+        return None
+    return Page(f"{match.namespace} detail page", url)
 
 
 @dataclass
@@ -153,6 +174,7 @@ def upload(port: int, url: str, cookie: str, payload: bytes) -> tuple[int, float
     status, body = get(port, url, {"Host": "127.0.0.1", "Cookie": cookie})
     match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     if status != 200 or match is None:
+        print(f"  the form answered {status} without a CSRF token")
         return status or 0, 0.0
     token = match.group(1).decode()
     boundary = uuid.uuid4().hex
@@ -183,8 +205,8 @@ def upload(port: int, url: str, cookie: str, payload: bytes) -> tuple[int, float
             url,
             body=data,
             headers={
-                "Host": "127.0.0.1",
-                "Cookie": f"{cookie}; {csrf_cookie}" if "csrftoken=" not in cookie else cookie,
+                "Host": f"127.0.0.1:{port}",  # the Origin check compares host and port
+                "Cookie": f"{cookie}; {csrf_cookie}",
                 "Content-Type": f"multipart/form-data; boundary={boundary}",
                 "Referer": f"http://127.0.0.1:{port}{url}",
                 "Origin": f"http://127.0.0.1:{port}",
@@ -193,7 +215,8 @@ def upload(port: int, url: str, cookie: str, payload: bytes) -> tuple[int, float
         response = conn.getresponse()
         response.read()
         status = response.status
-    except OSError:
+    except OSError as exc:
+        print(f"  upload failed: {exc.__class__.__name__}: {exc}")
         status = 0
     finally:
         conn.close()
@@ -275,6 +298,9 @@ def main() -> int:
             kind = kind_of(page)
             if kind:
                 plan.setdefault(kind, []).append(page)
+            twin = detail_twin(page) if kind == "pdf" else None
+            if twin is not None:
+                plan.setdefault("detail", []).append(twin)
     for kind, pages in plan.items():
         print(f"  {kind}: {', '.join(p.name for p in pages)}")
 
