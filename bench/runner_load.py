@@ -288,12 +288,12 @@ def main() -> int:
     ctx = runner.make_context(scale)
     plan: dict[str, list] = {}
     for module in runner.discover(set()):
-        if os.environ.get("LOAD_SEED", "1") != "0":
-            started = time.monotonic()
-            module.seed(ctx)
-            print(
-                f"  seeded {getattr(module, 'NAME', module.__name__)} in {time.monotonic() - started:.0f} s"
-            )
+        # pages(ctx) reads what seed(ctx) records; seeding again is idempotent
+        started = time.monotonic()
+        module.seed(ctx)
+        print(
+            f"  seeded {getattr(module, 'NAME', module.__name__)} in {time.monotonic() - started:.0f} s"
+        )
         for page in module.pages(ctx):
             kind = kind_of(page)
             if kind:
