@@ -163,7 +163,7 @@ def change_request_submit(
 
 def _lock(change: ChangeRequest) -> ChangeRequest:
     return (
-        ChangeRequest.objects.select_for_update()
+        ChangeRequest.objects.select_for_update(of=("self",))
         .select_related("item", "request", "requested_by")
         .get(pk=change.pk)
     )

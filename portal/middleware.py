@@ -7,6 +7,7 @@ from dataclasses import replace
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 
@@ -90,3 +91,23 @@ class PortalCSPMiddleware(CSPMiddleware):
         if request.path_info.startswith(f"/{settings.ADMIN_PATH}") and parts.update is None:
             parts = replace(parts, update={"style-src": ["'unsafe-inline'"]})
         return parts
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in a query string or form field is never legitimate input:
+    answer 400 (Bad Request) before any view, so no raw parameter can reach the
+    database with one (PostgreSQL refuses them with an error)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request.GET) or (request.method == "POST" and self._has_nul(request.POST)):
+            raise BadRequest("NUL character in the request parameters")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(params) -> bool:
+        return any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()
+        )

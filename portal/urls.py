@@ -23,6 +23,7 @@ urlpatterns = [
     path("requests/", include("requests_inbox.urls")),
 ]
 
+handler400 = "portal.views.bad_request"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 handler403 = "portal.views.permission_denied"

@@ -117,3 +117,11 @@ def test_only_the_admin_allows_inline_styles(client, settings):
     assert "script-src 'self'" in admin.headers["Content-Security-Policy"]
     home = client.get("/")
     assert "unsafe-inline" not in home.headers["Content-Security-Policy"]
+
+
+def test_nul_characters_in_parameters_are_a_friendly_400(client, viewer, company):
+    login(client, viewer, company)
+    response = client.get("/invoices/", {"q": "F-1\x00"})
+    assert response.status_code == 400 and "Bad request" in response.content.decode()
+    response = client.post("/invoices/zip/", {"numbers": ["F-1\x00"]})
+    assert response.status_code == 400
