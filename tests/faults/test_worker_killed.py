@@ -7,6 +7,10 @@ transaction) and Redis db 8. The SMTP sink stalls on DATA for the first message;
 the worker is killed while it waits. Its database transaction (the row lock and
 the attempt counter) dies with its connection; the task, acknowledged late, is
 restored by Redis after the visibility timeout and a second worker sends it.
+
+In production the visibility timeout is an hour; the outbox sweep (every minute)
+re-enqueues the still-pending row long before, and the late redelivery then finds
+the row sent and skips it (tests/portal/test_notify.py covers deliver-twice).
 """
 
 import asyncio
@@ -156,6 +160,7 @@ def test_a_worker_killed_while_sending_leads_to_exactly_one_email(
     assert row.status == Notification.Status.PENDING
     assert row.attempts == 0  # the killed transaction left nothing behind
 
+    time.sleep(VISIBILITY_TIMEOUT + 1)  # the dead worker's task is now past its visibility
     second = start_worker_process(queue_name, stalling_sink.port, log)
     try:
         delivered = wait_for(lambda: len(stalling_sink.messages) >= 1, timeout=45)
