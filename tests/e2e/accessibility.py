@@ -54,8 +54,9 @@ window.__portalAxeSummary = (results) => results.violations
 _RUNNER = """
 (() => {
   if (window.top !== window) { return; }
-  window.__portalAxeBegin(location.href);
-  const report = (data) => window.__portalAxeReport({url: location.href, ...data});
+  const token = `${Date.now()}-${Math.random()}`;
+  window.__portalAxeBegin({url: location.href, token});
+  const report = (data) => window.__portalAxeReport({url: location.href, token, ...data});
   const stylesheets = () => Promise.all(
     [...document.querySelectorAll('link[rel~="stylesheet"]')]
       .filter((link) => !link.sheet && link.media !== "print")
@@ -109,8 +110,9 @@ class ContextWatch:
     scripts: bool = True  # False for a context with JavaScript disabled: axe cannot run there
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
-    _pending: dict = field(default_factory=dict)  # page -> documents begun but not reported
-    _pending_url: dict = field(default_factory=dict)  # page -> URL of the last document begun
+    _pending: dict = field(
+        default_factory=dict
+    )  # page -> {"url", "token"} of its unreported document
 
     def attach(self) -> ContextWatch:
         self.context.on("console", self._on_console)
@@ -124,14 +126,17 @@ class ContextWatch:
         return self
 
     # --- events ---------------------------------------------------------------
-    def _on_begin(self, source, url) -> None:
+    def _on_begin(self, source, document) -> None:
         page = source["page"]
-        self._pending[page] = self._pending.get(page, 0) + 1
-        self._pending_url[page] = url
+        lost = self._pending.get(page)
+        if lost:  # replaced before it could report (left before its DOM was even ready)
+            self.findings.append(Finding(lost["url"], "unchecked", "left before axe could run"))
+        self._pending[page] = document
 
     def _on_report(self, source, data) -> None:
         page = source["page"]
-        self._pending[page] = max(0, self._pending.get(page, 0) - 1)
+        if (self._pending.get(page) or {}).get("token") == data["token"]:
+            self._pending[page] = None
         if data.get("skipped"):
             return
         if "error" in data:
@@ -165,9 +170,9 @@ class ContextWatch:
         while self._pending.get(page) and time.monotonic() < deadline and not page.is_closed():
             page.wait_for_timeout(25)
         if self._pending.get(page):
-            url = self._pending_url.get(page, page.url)
+            url = self._pending[page]["url"]
             self.findings.append(Finding(url, "unchecked", "axe did not report in time"))
-            self._pending[page] = 0
+            self._pending[page] = None
 
     def _record(self, url: str, violations: list[dict]) -> None:
         self.checked.append(url)
