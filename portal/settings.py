@@ -380,13 +380,13 @@ GUEST_LOOKUP_LIMIT_PER_CUSTOMER = env_or_exit(
 )
 INVOICE_SHARE_LINK_DAYS = env_or_exit(env.int, "INVOICE_SHARE_LINK_DAYS", default=14)
 CONTRACT_EXPIRY_THRESHOLDS = env_or_exit(
-# My requests: Reply-To of request e-mails (answers by e-mail) and the reminders' queue address.
-REQUESTS_REPLY_TO = env.str("REQUESTS_REPLY_TO", default="")
-REQUESTS_QUEUE_EMAIL = env.str("REQUESTS_QUEUE_EMAIL", default="")
     lambda name, default: env.list(name, cast=int, default=default),
     "CONTRACT_EXPIRY_THRESHOLDS",
     default=[90, 30, 7],
 )
+# My requests: Reply-To of request e-mails (answers by e-mail) and the reminders' queue address.
+REQUESTS_REPLY_TO = env.str("REQUESTS_REPLY_TO", default="")
+REQUESTS_QUEUE_EMAIL = env.str("REQUESTS_QUEUE_EMAIL", default="")
 
 # --- Logging ------------------------------------------------------------------------
 LOGGING = {
