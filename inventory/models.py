@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import TenantQuerySet
 
@@ -229,9 +230,9 @@ class ChangeKind(models.TextChoices):
 
 
 class ChangeStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    APPLIED = "applied", _("Applied")
-    REFUSED = "refused", _("Refused")
+    PENDING = "pending", pgettext_lazy("change request", "Pending")
+    APPLIED = "applied", pgettext_lazy("change request", "Applied")
+    REFUSED = "refused", pgettext_lazy("change request", "Refused")
 
 
 class ChangeRequestQuerySet(TenantQuerySet):
