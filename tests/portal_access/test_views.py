@@ -369,3 +369,11 @@ def test_pages_follow_the_users_language(client, company, company_admin, country
     )
     assert "Membres et leurs droits" in client.get(reverse("portal:my_company")).content.decode()
     assert "France métropolitaine" in client.get(reverse("portal:help")).content.decode()
+
+
+def test_home_offers_write_to_us_and_help(client, company, viewer):
+    from tests.conftest import login as sign_in
+
+    sign_in(client, viewer, company)
+    page = client.get("/").content.decode()
+    assert reverse("requests_inbox:create") in page and reverse("portal:help") in page

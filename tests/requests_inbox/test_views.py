@@ -343,7 +343,7 @@ def test_pages_in_french(client, company, viewer, agent):
     request_reopen(request=req, user=viewer)
     login(client, viewer, company)
     page = client.get(LIST).content.decode()
-    assert "Mes demandes" in page and "Nous écrire" in page
+    assert "Mes demandes" in page and "Écrivez-nous" in page
     page = client.get(req.get_absolute_url()).content.decode()
     assert "Historique des statuts" in page and "Rouverte par le client" in page
     assert "Objet" in client.get(CREATE).content.decode()
