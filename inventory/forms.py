@@ -7,8 +7,8 @@ from inventory.models import Coverage, InstalledItem, Kind
 from portal.models import Company, Site
 
 SORTS = {
-    "site": ("site", "pk"),
-    "-site": ("-site", "-pk"),
+    "site": ("site_id", "pk"),
+    "-site": ("-site_id", "-pk"),
     "serial": ("serial_number", "pk"),
     "-serial": ("-serial_number", "-pk"),
     "type": ("machine_type", "model", "pk"),

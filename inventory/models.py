@@ -117,7 +117,7 @@ class InstalledItem(models.Model):
     objects = ItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["site", "pk"]
+        ordering = ["site_id", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "serial_number"],
