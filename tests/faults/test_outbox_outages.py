@@ -25,7 +25,14 @@ from portal.models import Notification, Role
 from requests_inbox.models import Request
 from requests_inbox.services import request_submit
 from tests.factories.portal import member
-from tests.faults.conftest import BROKER_DB, BROKER_URL, FULL, needs_redis, subject_of
+from tests.faults.conftest import (
+    BROKER_DB,
+    BROKER_URL,
+    FULL,
+    needs_postgresql,
+    needs_redis,
+    subject_of,
+)
 from tests.portal.conftest import closed_port
 from tests.portal.test_worker import celery_app, using, wait_for, worker
 
@@ -62,6 +69,9 @@ def submit(company, user, index: int) -> Request:
 
 @pytest.mark.worker
 @needs_redis
+# a worker thread and the test share the database: SQLite's in-memory test database
+# answers "table is locked" under that concurrency, so this runs in CI's PostgreSQL pass
+@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_requests_submitted_while_redis_is_down_are_all_acknowledged_once(
     company, smtp_sink, queue_name
