@@ -288,7 +288,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG or EMBEDDED or TESTING
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
-MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / ("test-files" if TESTING else "files")))
+# Each parallel test process (pytest-xdist) keeps its files apart from the others'.
+_TEST_FILES = VAR_DIR / "test-files" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(_TEST_FILES if TESTING else VAR_DIR / "files"))
 AWS_STORAGE_BUCKET_NAME = env.str("S3_BUCKET", default="")
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
