@@ -6,7 +6,8 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,16 +35,14 @@ class ItemQuerySet(TenantQuerySet):
         return self.filter(removed_at__isnull=True)
 
     def search(self, text: str) -> Self:
-        """Serial number, machine type/model or product: every word must match."""
+        """Serial number, machine type/model, product or description: every word must match.
+
+        One generated column holds the searched fields (space-separated, so a word never
+        spans two of them) and one trigram index serves it on PostgreSQL.
+        """
         qs = self
         for word in text.split()[:6]:
-            qs = qs.filter(
-                Q(serial_number__icontains=word)
-                | Q(machine_type__icontains=word)
-                | Q(model__icontains=word)
-                | Q(product__icontains=word)
-                | Q(description__icontains=word)
-            )
+            qs = qs.filter(search_text__icontains=word)
         return qs
 
     def coverage(self, status: str, *, today: date | None = None) -> Self:
@@ -113,6 +112,23 @@ class InstalledItem(models.Model):
     lease_period = models.CharField(_("lease period"), max_length=20, blank=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search_text = models.GeneratedField(
+        expression=Concat(
+            "serial_number",
+            Value(" "),
+            "machine_type",
+            Value(" "),
+            "model",
+            Value(" "),
+            "product",
+            Value(" "),
+            "description",
+            output_field=models.TextField(),
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+        editable=False,
+    )
 
     objects = ItemQuerySet.as_manager()
 
