@@ -38,11 +38,13 @@ from portal.applications import App
 from portal.files import ZIP, store_bytes
 from portal.models import Authorization, Company, Event, User
 from portal.notify import absolute_url, notify
+from portal.queue import hand_over, hand_over_on_commit
 
 CENT = Decimal("0.01")
 MAX_COPY_RECIPIENTS = 10
 COPIES_PER_HOUR = 20
 MAX_ZIP_INVOICES = 500
+ZIP_SWEEP_AFTER = timedelta(minutes=5)  # a job still waiting then is handed over again
 
 
 def zip_direct_max() -> int:
@@ -655,15 +657,42 @@ def zip_request(*, company: Company, user: User, numbers: Sequence[str], languag
     job = ZipJob.objects.create(company=company, user=user, numbers=found, language=language)
     from invoices.tasks import build_zip
 
-    transaction.on_commit(lambda: build_zip.delay(job.pk))
+    hand_over_on_commit(build_zip, job.pk)  # broker down: zip_sweep hands it over later
     return job
 
 
+def zip_sweep(*, older_than: timedelta = ZIP_SWEEP_AFTER) -> int:
+    """Hand over again the jobs still waiting (their first hand-over may have failed)."""
+    from invoices.tasks import build_zip
+
+    now = timezone.now()
+    waiting = ZipJob.objects.filter(
+        status=ZipJob.Status.PENDING,
+        created_at__lte=now - older_than,
+        created_at__gte=now - timedelta(days=1),  # older ones are not worth building
+    ).values_list("pk", flat=True)
+    return sum(hand_over(build_zip, pk) for pk in waiting)
+
+
 def zip_build(job_id: int) -> ZipJob:
-    """Worker side: write the ZIP to a temporary file, store it privately, e-mail the owner."""
-    job = ZipJob.objects.select_related("company", "user").get(pk=job_id)
-    if job.status == ZipJob.Status.READY:
-        return job
+    """Worker side: write the ZIP to a temporary file, store it privately, e-mail the owner.
+
+    The job's row stays locked while it is built, so a job handed over twice (the sweep
+    and a slow first delivery) is built once.
+    """
+    with transaction.atomic():
+        job = (
+            ZipJob.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("company", "user")
+            .filter(pk=job_id, status=ZipJob.Status.PENDING)
+            .first()
+        )
+        if job is None:  # ready, failed, or being built by another worker
+            return ZipJob.objects.get(pk=job_id)
+        return _build_locked(job)
+
+
+def _build_locked(job: ZipJob) -> ZipJob:
     with tempfile.TemporaryFile() as handle:
         write_zip(
             selected_invoices(job.company, job.numbers).iterator(chunk_size=100),

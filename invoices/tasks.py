@@ -22,3 +22,9 @@ def build_zip(job_id: int) -> int:
             status=ZipJob.Status.FAILED
         )
         raise
+
+
+@shared_task(name="invoices.tasks.zip_sweep")
+def zip_sweep() -> int:
+    """Hand over again the ZIP jobs a broker outage left waiting."""
+    return services.zip_sweep()

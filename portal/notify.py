@@ -80,12 +80,10 @@ def notify(
 
 def enqueue(pk: int) -> None:
     """Hand a row to the worker; if the broker is unreachable the sweep will do it later."""
+    from portal.queue import hand_over
     from portal.tasks import send_notification
 
-    try:
-        send_notification.apply_async((pk,), retry=False)
-    except Exception as exc:  # broker down: the row waits for the sweep
-        log.warning("outbox enqueue failed", extra={"notification": pk, "error": str(exc)})
+    hand_over(send_notification, pk)
 
 
 def render(row: Notification) -> EmailMultiAlternatives:

@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "orders.tasks.scheduled_reports",
             "schedule": crontab(minute=0, hour=6),
         },
+        "invoices-zip-sweep": {
+            "task": "invoices.tasks.zip_sweep",
+            "schedule": timedelta(minutes=5),
+        },
         "invoices-overdue-scan": {
             "task": "invoices.tasks.overdue_scan",
             "schedule": crontab(minute=30, hour=5),
