@@ -3,7 +3,6 @@ ValidationError goes back to the form (or to a message on the contract page)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +39,7 @@ from portal.access import app_view, company_admin_required, has_app_role, public
 from portal.applications import App
 from portal.models import Authorization, Role, User
 from portal.observability import client_ip
+from portal.pagination import page_of
 
 PAGE_SIZE = 25
 
@@ -79,7 +79,7 @@ def _filtered(request: HttpRequest):
 @app_view(App.CONTRACTS)
 def contract_list(request: HttpRequest) -> HttpResponse:
     filterset, results, sort = _filtered(request)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, results, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -116,7 +116,7 @@ def needs_action(request: HttpRequest) -> HttpResponse:
         .needing_action_by(request.user, can_sign=can_sign)
         .order_by("end_date", "id")
     )
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, results, PAGE_SIZE)
     return render(
         request, "contracts/needs_action.html", {"page": page, "can_sign": can_sign, "query": ""}
     )

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from inventory.variants import variant_for
 from portal.access import app_view, has_app_role
 from portal.exports import export_response
 from portal.models import Site
+from portal.pagination import page_of
 from requests_inbox.models import Request
 
 PAGE_SIZE = 50
@@ -67,8 +67,7 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("fmt")
     if fmt in ("csv", "xlsx"):
         return export_response(fmt, items.iterator(chunk_size=2000), COLUMNS, "inventory")
-    paginator = Paginator(items, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(request, items, PAGE_SIZE)
     counts = dict(
         _items(request)
         .order_by()

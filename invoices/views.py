@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Sum
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from portal.applications import App
 from portal.exports import Column, export_response
 from portal.files import serve
 from portal.models import Role
+from portal.pagination import page_of
 from portal.references import resolve_reference
 
 PAGE_SIZE = 25
@@ -111,11 +111,12 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         .order_by("currency")
     )
     count = sum(row["count"] for row in totals)
-    paginator = Paginator(
-        services.with_dispute(selection).select_related("billing_account"), PAGE_SIZE
+    page = page_of(  # the totals query counted already: no second COUNT(*)
+        request,
+        services.with_dispute(selection).select_related("billing_account"),
+        PAGE_SIZE,
+        count=count,
     )
-    paginator.count = count  # the totals query counted already: no second COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -8,7 +8,6 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from orders.reports import ORDER_COLUMNS, STANDARD_REPORTS, resolve_report
 from portal import exports
 from portal.access import app_view, public_view
 from portal.applications import App
+from portal.pagination import IdsFirstPaginator
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -41,7 +41,7 @@ SORTABLE = [
 ]
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(IdsFirstPaginator):
     """Pages of a selection counted up to CAP rows: an exact COUNT of 100,000 orders costs
     more than the page itself, and nobody pages that far (they filter or export)."""
 

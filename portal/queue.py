@@ -19,7 +19,9 @@ def hand_over(task: Task, *args: object) -> bool:
     try:
         task.apply_async(args, retry=False)
     except Exception as exc:  # noqa: BLE001 - broker down: the sweep will do it later
-        log.warning("enqueue failed", extra={"task": task.name, "task_args": args, "error": str(exc)})
+        log.warning(
+            "enqueue failed", extra={"task": task.name, "task_args": args, "error": str(exc)}
+        )
         return False
     return True
 

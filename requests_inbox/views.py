@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from portal.applications import App
 from portal.exports import Column, export_response
 from portal.files import serve
 from portal.models import StoredFile, Topic
+from portal.pagination import page_of
 from requests_inbox.forms import SORTS, RateForm, ReplyForm, RequestFilterForm, RequestForm
 from requests_inbox.models import Message, Request, StatusChange
 from requests_inbox.services import (
@@ -158,7 +158,7 @@ def _without(request: HttpRequest, *keys: str) -> str:
 
 def paginate(request: HttpRequest, qs: QuerySet) -> Any:
     """Page by page; a page beyond the end shows the last one, garbage shows the first."""
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page_of(request, qs, PAGE_SIZE)
 
 
 @app_view(APP)

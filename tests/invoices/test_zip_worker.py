@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+import invoices.tasks  # noqa: F401 (registers the tasks the worker runs)
 from invoices.models import ZipJob
 from tests.conftest import login
 from tests.factories.portal import member
