@@ -26,6 +26,7 @@ class Page:
     method: str = "GET"
     data: dict[str, Any] | None = None
     target_p95_ms: float | None = None
+    target_median_ms: float | None = None
     streaming: bool = False
 
 

@@ -39,8 +39,10 @@ def main(argv: list[str]) -> int:
             response = client.get(url)
             total = (time.perf_counter() - t0) * 1000
         sql = sum(float(q["time"]) for q in queries.captured_queries) * 1000
-        print(f"\n== {url}: status {response.status_code}, {total:.1f} ms, "
-              f"{len(queries)} queries, {sql:.1f} ms SQL")
+        print(
+            f"\n== {url}: status {response.status_code}, {total:.1f} ms, "
+            f"{len(queries)} queries, {sql:.1f} ms SQL"
+        )
         for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:5]:
             print(f"   {float(q['time']) * 1000:6.1f} ms  {q['sql'][:160]}")
         profiler = cProfile.Profile()
