@@ -15,6 +15,7 @@ from portal.models import Membership
 
 ACTIVE_COMPANY_KEY = "active_company_id"
 SIGNED_IN_AT_KEY = "signed_in_at"
+REFRESHED_AT_KEY = "refreshed_at"
 
 
 class UserLanguageMiddleware:
@@ -46,9 +47,12 @@ class ActiveCompanyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and self._session_too_old(request):
-            logout(request)
-            user = request.user
+        if user is not None and user.is_authenticated:
+            if self._session_too_old(request):
+                logout(request)
+                user = request.user
+            else:
+                self._push_idle_expiry(request)
         request.company = None
         request.membership = None
         if user is not None and user.is_authenticated:
@@ -69,9 +73,18 @@ class ActiveCompanyMiddleware:
         return self.get_response(request)
 
     @staticmethod
+    def _push_idle_expiry(request: HttpRequest) -> None:
+        """A session ends SESSION_COOKIE_AGE after the last request (idle limit). Its
+        expiry moves forward when the session is saved: here at most once per
+        SESSION_REFRESH_SECONDS, rather than one database write on every page."""
+        now = int(time.time())
+        last = int(request.session.get(REFRESHED_AT_KEY, 0))
+        if now - last >= settings.SESSION_REFRESH_SECONDS:
+            request.session[REFRESHED_AT_KEY] = now
+
+    @staticmethod
     def _session_too_old(request: HttpRequest) -> bool:
-        """Sessions end SESSION_ABSOLUTE_MAX_AGE after sign-in whatever the activity
-        (the idle limit is the cookie age, renewed on every request)."""
+        """Sessions end SESSION_ABSOLUTE_MAX_AGE after sign-in whatever the activity."""
         started = request.session.get(SIGNED_IN_AT_KEY)
         now = int(time.time())
         if started is None:

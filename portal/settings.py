@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+FORM_RENDERER = "portal.form_rendering.PortalFormRenderer"  # <select> without per-option templates
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
@@ -268,8 +269,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PORTAL_ID_NAME
 
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = 30 * 60  # idle limit: pushed forward by activity (portal.middleware)
+SESSION_REFRESH_SECONDS = 60  # ... at most once a minute, not one write per page
 SESSION_ABSOLUTE_MAX_AGE = 12 * 60 * 60
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"

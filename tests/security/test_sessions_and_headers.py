@@ -4,13 +4,16 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
-from portal.middleware import SIGNED_IN_AT_KEY
+from portal.middleware import REFRESHED_AT_KEY, SIGNED_IN_AT_KEY
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +82,24 @@ def test_short_or_common_passwords_are_refused(client):
 def test_idle_sessions_end_after_30_minutes(client, viewer, company, settings):
     login(client, viewer, company)
     response = client.get("/")
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert response.cookies["sessionid"]["max-age"] == 30 * 60
+
+
+def test_activity_pushes_the_idle_expiry_at_most_once_a_minute(client, viewer, company):
+    login(client, viewer, company)
+    client.get("/")
+    assert "sessionid" not in client.get("/").cookies  # within the minute: no write
+
+    session = client.session
+    session[REFRESHED_AT_KEY] = int(time.time()) - 61
+    session.save()
+    stored = Session.objects.get(session_key=session.session_key)
+    Session.objects.filter(pk=stored.pk).update(expire_date=timezone.now() + timedelta(minutes=2))
+    response = client.get("/")
+    assert response.cookies["sessionid"]["max-age"] == 30 * 60
+    renewed = Session.objects.get(pk=stored.pk).expire_date
+    assert renewed > timezone.now() + timedelta(minutes=29)
 
 
 def test_sessions_end_12_hours_after_sign_in_whatever_the_activity(client, viewer, company):
