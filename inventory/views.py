@@ -56,6 +56,17 @@ def _filtered(request: HttpRequest, form: ItemFilterForm):
     return items.order_by(*SORTS.get(data["sort"] or "site", SORTS["site"])), []
 
 
+def _known_count(form: ItemFilterForm, counts: dict[int, int]) -> int | None:
+    """Unfiltered, or filtered by site alone, the per-site counts already say how many
+    items the list holds: no second COUNT over the installed base. None: count it."""
+    if not form.is_bound or not form.is_valid():
+        return sum(counts.values())  # the whole installed base is listed
+    data = form.cleaned_data
+    if any(data[name] for name in ("q", "kind", "coverage", "lease_ending")):
+        return None
+    return counts.get(data["site"].pk, 0) if data["site"] else sum(counts.values())
+
+
 @app_view("inventory")
 def inventory_home(request: HttpRequest) -> HttpResponse:
     """By site (Inventory OnLine / Services Assistant) or the question form elsewhere."""
@@ -67,7 +78,6 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("fmt")
     if fmt in ("csv", "xlsx"):
         return export_response(fmt, items.iterator(chunk_size=2000), COLUMNS, "inventory")
-    page = page_of(request, items, PAGE_SIZE)
     counts = dict(
         _items(request)
         .order_by()
@@ -75,6 +85,7 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("id"))
         .values_list("site", "n")
     )
+    page = page_of(request, items, PAGE_SIZE, count=_known_count(form, counts))
     sites = list(Site.objects.for_company(request.company).order_by("name"))
     for site in sites:
         site.item_count = counts.get(site.pk, 0)

@@ -154,3 +154,23 @@ def test_list_uses_a_constant_number_of_queries(
     client.get(reverse("inventory:home"))
     with django_assert_max_num_queries(14):
         client.get(reverse("inventory:home"))
+
+
+def test_the_item_count_matches_the_list_with_and_without_filters(client, online, viewer, sites):
+    for _ in range(3):
+        ItemFactory(site=sites[0])
+    ItemFactory(site=sites[1], serial_number="CNT-ONE")
+    ItemFactory(site=sites[1], removed_at="2026-01-01T00:00:00Z")  # removed: not counted
+    ItemFactory(site=SiteFactory(company=CompanyFactory()))  # another company's
+    login(client, viewer, online)
+
+    def count(**params):
+        page = client.get(reverse("inventory:home"), params).content.decode()
+        return page.split('<p class="result-count">', 1)[1].split("·", 1)[0].strip()
+
+    assert count() == "4 items"
+    assert count(site=sites[0].pk) == "3 items"
+    assert count(site=sites[1].pk) == "1 item"
+    assert count(site=sites[1].pk, q="CNT-ONE") == "1 item"
+    assert count(q="nothing-like-this") == "0 items"
+    assert count(site="not-a-site") == "4 items"  # ignored filter: the whole list
