@@ -28,6 +28,8 @@ class Page:
     target_p95_ms: float | None = None
     target_median_ms: float | None = None
     streaming: bool = False
+    session_cookie: str | None = None
+    """Set by the harness: the signed-in session of the page's company."""
 
 
 @dataclass

@@ -56,7 +56,9 @@ def discover(only: set[str]) -> list[ModuleType]:
     return modules
 
 
-def make_context(scale: float) -> Any:
+def make_context(
+    scale: float, customer_number: str = "9900001", name: str = "Bench Company SA"
+) -> Any:
     """The bench company (France, offering every app) and its approver/company admin."""
     from allauth.account.models import EmailAddress
     from django.db import transaction
@@ -74,8 +76,8 @@ def make_context(scale: float) -> Any:
         country.features = sorted(set(country.features or []) | {"services_assistant"})
         country.save()
         company, _ = Company.objects.get_or_create(
-            customer_number="9900001",
-            defaults={"name": "Bench Company SA", "country": country, "address": "1 rue du Test"},
+            customer_number=customer_number,
+            defaults={"name": name, "country": country, "address": "1 rue du Test"},
         )
         if hasattr(company, "services_assistant") and not company.services_assistant:
             company.services_assistant = True
@@ -111,6 +113,20 @@ def make_context(scale: float) -> Any:
                 defaults={"role": Role.APPROVER, "status": Authorization.Status.GRANTED},
             )
     return Context(company=company, user=user, other_company=other, scale=scale)
+
+
+def module_context(module: ModuleType, ctx: Any) -> Any:
+    """A module declaring OWN_COMPANY = (customer number, name) seeds and measures in a
+    company of its own, so its rows do not swell another module's lists (the statements'
+    ledger holds invoices, which would otherwise land in the invoices bench's company)."""
+    own = getattr(module, "OWN_COMPANY", None)
+    return make_context(ctx.scale, *own) if own else ctx
+
+
+def session_cookie(client: Any) -> str:
+    from django.conf import settings
+
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def signed_in_client(ctx: Any) -> Any:
@@ -260,16 +276,16 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
 
 
 def drive(
-    port: int, urls: list[str], cookie: str, *, limit: int, seconds: float, threads: int
+    port: int, urls: list[tuple[str, str]], *, limit: int, seconds: float, threads: int
 ) -> Load:
-    """Loopback load: `threads` clients round-robin over `urls`, bounded in count and time."""
+    """Loopback load: `threads` clients round-robin over (url, session cookie) pairs,
+    bounded in count and time."""
     lock = threading.Lock()
     counter = iter(range(limit))
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors = 0
     deadline = time.monotonic() + seconds
-    headers = {"Host": "127.0.0.1", "Cookie": cookie, "Accept-Language": "en"}
 
     def client() -> None:
         nonlocal errors
@@ -278,7 +294,8 @@ def drive(
                 index = next(counter, None)
             if index is None:
                 return
-            url = urls[index % len(urls)]
+            url, cookie = urls[index % len(urls)]
+            headers = {"Host": "127.0.0.1", "Cookie": cookie, "Accept-Language": "en"}
             start = time.perf_counter()
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -311,25 +328,22 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def throughput(ctx: Any, pages: list[Any], args: argparse.Namespace) -> Load | None:
-    from django.conf import settings
     from django.db import connections
 
-    client = signed_in_client(ctx)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    urls = [p.url for p in pages]
+    default = session_cookie(signed_in_client(ctx))
+    urls = [(p.url, p.session_cookie or default) for p in pages]
     connections.close_all()
     port = free_port()
     print(f"\nThroughput: gunicorn (2 workers) on 127.0.0.1:{port}, {args.concurrency} clients, ")
     print(f"  at most {args.requests} requests or {args.duration:.0f} s over {len(urls)} pages:")
-    for url in urls:
+    for url, _cookie in urls:
         print(f"    {url}")
     server = start_gunicorn(port)
     try:
-        drive(port, urls, cookie, limit=len(urls) * 2, seconds=30, threads=2)  # warm-up
+        drive(port, urls, limit=len(urls) * 2, seconds=30, threads=2)  # warm-up
         load = drive(
             port,
             urls,
-            cookie,
             limit=args.requests,
             seconds=args.duration,
             threads=args.concurrency,
@@ -384,18 +398,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n== {name}")
         try:
             t0 = time.monotonic()
-            module.seed(ctx)
+            module_ctx = module_context(module, ctx)
+            module.seed(module_ctx)
             print(f"  seeded in {time.monotonic() - t0:.1f} s")
-            pages = module.pages(ctx)
+            pages = module.pages(module_ctx)
         except Exception:
             print(f"!! {name}: seeding or listing pages failed:\n{traceback.format_exc()}")
             failures.append(f"{name}: seed/pages error")
             continue
-        client = signed_in_client(ctx)
+        client = signed_in_client(module_ctx)
+        for page in pages:
+            page.session_cookie = session_cookie(client)
         results = []
         for page in pages:
             try:
-                results.append(measure(client, page, repeat=args.repeat))
+                # Whole-table exports without a time target: a few runs tell their time.
+                untimed_export = page.streaming and page.target_p95_ms is None
+                repeat = min(args.repeat, 3) if untimed_export else args.repeat
+                results.append(measure(client, page, repeat=repeat))
             except Exception as exc:
                 print(f"!! {name}: {page.name} ({page.url}) raised {exc!r}")
                 failures.append(f"{name}: {page.name} raised")

@@ -98,7 +98,9 @@ def paced(port: int, plan: dict, headers: dict, rate: float, seconds: float) -> 
 
     def one(kind: str, page, due: float) -> None:
         try:
-            status, _body = get(port, page.url, headers)
+            status, _body = get(
+                port, page.url, {**headers, "Cookie": page.session_cookie or headers["Cookie"]}
+            )
         except OSError:
             status = 0
         hit = Hit(kind, page.name, (time.perf_counter() - due) * 1000, status)
@@ -290,16 +292,20 @@ def main() -> int:
     for module in runner.discover(set()):
         # pages(ctx) reads what seed(ctx) records; seeding again is idempotent
         started = time.monotonic()
-        module.seed(ctx)
+        module_ctx = runner.module_context(module, ctx)
+        module.seed(module_ctx)
         print(
             f"  seeded {getattr(module, 'NAME', module.__name__)} in {time.monotonic() - started:.0f} s"
         )
-        for page in module.pages(ctx):
+        module_cookie = runner.session_cookie(runner.signed_in_client(module_ctx))
+        for page in module.pages(module_ctx):
+            page.session_cookie = module_cookie
             kind = kind_of(page)
             if kind:
                 plan.setdefault(kind, []).append(page)
             twin = detail_twin(page) if kind == "pdf" else None
             if twin is not None:
+                twin.session_cookie = module_cookie
                 plan.setdefault("detail", []).append(twin)
     for kind, pages in plan.items():
         print(f"  {kind}: {', '.join(p.name for p in pages)}")
@@ -316,7 +322,7 @@ def main() -> int:
     try:
         for pages in plan.values():  # warm-up: caches filled, PDFs rendered once
             for page in pages:
-                get(port, page.url, headers)
+                get(port, page.url, {**headers, "Cookie": page.session_cookie or cookie})
         workers = worker_pids(server.pid)
         rss_before = {pid: rss_kb(pid) for pid in workers}
         connections_before = pg_connections()

@@ -14,10 +14,10 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     companies = []
     if company is not None:
         nav = [info for code, info in CATALOGUE.items() if company.country.offers(code)]
-        companies = [
-            m.company
-            for m in Membership.objects.filter(user=request.user).select_related("company")
-        ]
+        memberships = getattr(request, "memberships", None)
+        if memberships is None:  # a request that did not go through the middleware
+            memberships = Membership.objects.filter(user=request.user).select_related("company")
+        companies = [m.company for m in memberships]
     return {
         "PORTAL_BRAND": settings.PORTAL_BRAND,
         "PORTAL_ID_NAME": settings.PORTAL_ID_NAME,

@@ -55,8 +55,12 @@ class ActiveCompanyMiddleware:
                 self._push_idle_expiry(request)
         request.company = None
         request.membership = None
+        request.memberships = []
         if user is not None and user.is_authenticated:
-            memberships = Membership.objects.filter(user=user).select_related("company__country")
+            memberships = list(
+                Membership.objects.filter(user=user).select_related("company__country")
+            )
+            request.memberships = memberships  # the company switcher shows them too
             chosen = request.session.get(ACTIVE_COMPANY_KEY)
             membership = None
             if chosen is not None:
