@@ -393,6 +393,12 @@ CONTRACT_EXPIRY_THRESHOLDS = env_or_exit(
 )
 # My requests: Reply-To of request e-mails (answers by e-mail) and the reminders' queue address.
 REQUESTS_REPLY_TO = env.str("REQUESTS_REPLY_TO", default="")
+INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+if INBOUND_IMAP_URL:  # answers by e-mail are read every two minutes
+    CELERY_BEAT_SCHEDULE["requests-fetch-replies"] = {
+        "task": "requests_inbox.tasks.fetch_replies",
+        "schedule": timedelta(minutes=2),
+    }
 REQUESTS_QUEUE_EMAIL = env.str("REQUESTS_QUEUE_EMAIL", default="")
 
 # --- Logging ------------------------------------------------------------------------

@@ -91,3 +91,17 @@ def auto_close() -> int:
         except Exception:  # one bad row must not stop the scan
             log.exception("auto-close failed", extra={"request": pk})
     return closed
+
+
+@shared_task(name="requests_inbox.tasks.fetch_replies")
+def fetch_replies() -> dict[str, int] | None:
+    """Customers' answers by e-mail (INBOUND_IMAP_URL), threaded onto their requests.
+
+    Scheduled only when the mailbox is configured. Messages are marked read once
+    handled and recognised by their Message-ID, so a run that overlaps or repeats
+    another adds nothing twice."""
+    from requests_inbox.inbound import fetch, read_imap
+
+    if not settings.INBOUND_IMAP_URL:
+        return None
+    return fetch(read_imap(settings.INBOUND_IMAP_URL))

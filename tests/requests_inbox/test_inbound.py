@@ -171,7 +171,7 @@ class FakeImap:
         pass
 
 
-def test_imap_mailbox_from_the_environment(monkeypatch, answered, viewer):
+def test_imap_mailbox_from_the_environment(monkeypatch, answered, viewer, settings):
     import imaplib
 
     FakeImap.boxes = {
@@ -180,7 +180,26 @@ def test_imap_mailbox_from_the_environment(monkeypatch, answered, viewer):
         }
     }
     monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeImap)
-    monkeypatch.setenv("INBOUND_IMAP_URL", "imaps://inbox%40cs.test:s3cret%2F@imap.cs.test/INBOX")
+    settings.INBOUND_IMAP_URL = "imaps://inbox%40cs.test:s3cret%2F@imap.cs.test/INBOX"
     call_command("fetch_replies")
     assert Message.objects.filter(request=answered, source="email").count() == 1
     assert FakeImap.last.seen == {7}
+
+
+def test_beat_reads_the_mailbox_once_configured(monkeypatch, answered, viewer, settings):
+    import imaplib
+
+    from requests_inbox.tasks import fetch_replies
+
+    FakeImap.boxes = {
+        "imap.cs.test": {
+            8: mail(sender=viewer.email, subject=f"Re: [{answered.number}]").as_bytes()
+        }
+    }
+    monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeImap)
+    settings.INBOUND_IMAP_URL = ""
+    assert fetch_replies.delay().get() is None  # no mailbox configured: nothing read
+    settings.INBOUND_IMAP_URL = "imaps://inbox%40cs.test:s3cret%2F@imap.cs.test/INBOX"
+    assert fetch_replies.delay().get() == {"matched": 1, "unmatched": 0, "skipped": 0}
+    assert fetch_replies.delay().get()["matched"] == 0  # read once, never twice
+    assert Message.objects.filter(request=answered, source="email").count() == 1

@@ -24,11 +24,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No Maildir at {options['maildir']}")
             source = read_maildir(options["maildir"])
         else:
-            url = (
-                options["imap"]
-                or getattr(settings, "INBOUND_IMAP_URL", "")
-                or os.environ.get("INBOUND_IMAP_URL", "")
-            )
+            url = options["imap"] or settings.INBOUND_IMAP_URL
             if not url:
                 raise CommandError("Give --maildir PATH, --imap URL or set INBOUND_IMAP_URL.")
             source = read_imap(url)
