@@ -294,6 +294,7 @@ def main() -> int:
         started = time.monotonic()
         module_ctx = runner.module_context(module, ctx)
         module.seed(module_ctx)
+        runner.analyze()
         print(
             f"  seeded {getattr(module, 'NAME', module.__name__)} in {time.monotonic() - started:.0f} s"
         )
