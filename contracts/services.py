@@ -418,7 +418,7 @@ def step_reject(
 
 
 def _signature_record_pdf(
-    contract: Contract, version: ContractVersion, signature: Signature
+    contract: Contract, version: ContractVersion, signature: Signature, *, attached: bool
 ) -> bytes:
     from portal.documents import render_pdf_bytes
 
@@ -434,6 +434,7 @@ def _signature_record_pdf(
             "version": version,
             "signature": signature,
             "steps": steps,
+            "attached": attached,
         },
         language=signature.signer.preferred_language or settings.LANGUAGE_CODE,
     )
@@ -451,7 +452,7 @@ def contract_sign(
 ) -> Signature:
     """Sign the current version: needs the approver role + a signing authority, the
     typed name and the consent. Produces the signed PDF sealed with PAdES."""
-    from contracts.signing import seal_pdf
+    from contracts.signing import seal_pdf, with_signature_record
 
     with files.atomic_with_files() as stored:
         contract = _locked(contract, expected_version)
@@ -472,11 +473,9 @@ def contract_sign(
         version = ContractVersion.objects.select_related("document").get(
             pk=contract.current_version_id
         )
-        digest = hashlib.sha256()
         with default_storage.open(version.document.storage_name, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        if digest.hexdigest() != version.sha256:
+            document = fh.read()  # at most UPLOAD_MAX_BYTES
+        if hashlib.sha256(document).hexdigest() != version.sha256:
             raise ValidationError(
                 _(
                     "The document of this version does not match its fingerprint; it cannot be signed."
@@ -493,8 +492,10 @@ def contract_sign(
             ip_address=ip_address or None,
             version_sha256=version.sha256,
         )
+        is_pdf = version.document.content_type == files.PDF
+        record = _signature_record_pdf(contract, version, signature, attached=is_pdf)
         sealed = seal_pdf(
-            _signature_record_pdf(contract, version, signature),
+            with_signature_record(document if is_pdf else None, record),
             reason=f"{contract.number} v{version.number} signed by {typed_name}",
             location=contract.company.name,
             name=typed_name,

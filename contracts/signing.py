@@ -9,10 +9,13 @@ the PDF was not altered, only the trust anchor differs.
 import datetime
 import fcntl
 import io
+import logging
 import os
 from pathlib import Path
 
 from django.conf import settings
+
+log = logging.getLogger(__name__)
 
 THROWAWAY_DIR_NAME = "contract-signing"
 
@@ -125,4 +128,26 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "", name: str = "") -> 
         md_algorithm="sha256",
     )
     out = signers.sign_pdf(writer, meta, signer=load_signer())
+    return out.getvalue()
+
+
+def with_signature_record(document: bytes | None, record: bytes) -> bytes:
+    """The signed version's own pages followed by the signature record, as one PDF.
+
+    The record alone when the version is not a PDF (a DOCX, a spreadsheet: the record
+    names it by its SHA-256) or when its PDF cannot be read (damaged or encrypted).
+    """
+    if document is None:
+        return record
+    from pypdf import PdfReader, PdfWriter
+
+    try:
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(document)))
+        writer.append(PdfReader(io.BytesIO(record)))
+        out = io.BytesIO()
+        writer.write(out)
+    except Exception as exc:  # noqa: BLE001 - an unreadable PDF: the record is still signed
+        log.warning("contract document not merged into the signed PDF: %s", exc)
+        return record
     return out.getvalue()

@@ -73,7 +73,7 @@ def contract_in(
         end_date=fields.pop("end_date", today + datetime.timedelta(days=335)),
         value=fields.pop("value", Decimal("12000.00")),
         currency=fields.pop("currency", "EUR"),
-        document=pdf_upload(),
+        document=fields.pop("document", None) or pdf_upload(),
         summary="Initial version",
         number=number,
         **fields,

@@ -11,8 +11,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from contracts.history import verify_chain
 from contracts.models import ContractEvent, ContractStatus
-from contracts.signing import ensure_throwaway_certificate
-from tests.contracts.factories import contract_in
+from contracts.signing import ensure_throwaway_certificate, with_signature_record
+from tests.contracts.factories import contract_in, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,42 @@ def test_signed_pdf_carries_a_valid_pades_signature(company):
     assert status.trusted
     assert "/ETSI.CAdES.detached" in str(embedded.sig_object["/SubFilter"])
     assert contract.number in str(embedded.sig_object["/Reason"])
+
+
+def _two_page_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(2):
+        writer.add_blank_page(width=300, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_signed_pdf_is_the_contract_document_then_the_signature_record(company):
+    from pypdf import PdfReader
+
+    contract = contract_in(
+        ContractStatus.SIGNED, company, document=pdf_upload("terms.pdf", _two_page_pdf())
+    )
+    with default_storage.open(contract.current_version.signed_document.storage_name, "rb") as fh:
+        data = fh.read()
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert [(round(p.mediabox.width), round(p.mediabox.height)) for p in pages[:2]] == [
+        (300, 200),
+        (300, 200),
+    ]
+    record = " ".join(" ".join(p.extract_text().split()) for p in pages[2:])
+    assert "the document of version 1, exactly as signed" in record
+    assert contract.current_version.sha256 in record.replace(" ", "")
+    embedded = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
+    assert validate_pdf_signature(embedded, _validation_context()).intact
+
+
+def test_an_unreadable_pdf_leaves_the_record_alone():
+    assert with_signature_record(b"%PDF-1.4\nnot really a PDF", b"record") == b"record"
+    assert with_signature_record(None, b"record") == b"record"
 
 
 def test_a_modified_signed_pdf_no_longer_validates(company):
