@@ -11,6 +11,7 @@ under a real WSGI server and a load generator.
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,8 @@ class Page:
     target_median_ms: float | None = None
     streaming: bool = False
     session_cookie: str | None = None
+    before: Callable[[], None] | None = None
+    """Called before each request (in process only), e.g. to empty a cache."""
     """Set by the harness: the signed-in session of the page's company."""
 
 
@@ -62,6 +65,8 @@ def measure(client: Client, page: Page, repeat: int = 30) -> Result:
     """
 
     def request() -> Any:
+        if page.before is not None:
+            page.before()
         if page.method == "POST":
             response = client.post(page.url, page.data or {})
         else:

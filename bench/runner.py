@@ -34,14 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def discover(only: set[str]) -> list[ModuleType]:
-    """bench/platform.py first, then every application module, alphabetically."""
+    """Every application module, alphabetically, then bench/platform.py (the home page
+    aggregates what the applications seeded)."""
     import bench
 
-    names = ["platform"] + sorted(
+    names = sorted(
         m.name
         for m in pkgutil.iter_modules(bench.__path__)
         if m.name not in NOT_APP_MODULES and not m.name.startswith("runner")
-    )
+    ) + ["platform"]
     modules = []
     for name in names:
         try:

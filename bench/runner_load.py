@@ -39,7 +39,7 @@ LIST_TARGET_MS = 300.0
 def kind_of(page) -> str | None:
     """Sort a bench page into the issue's mix; exports and guest pages are not in it."""
     name = page.name
-    if page.method != "GET":
+    if page.method != "GET" or page.before is not None:  # in-process measurements only
         return None
     if "PDF" in name and "ZIP" not in name:
         return "pdf"  # a stored document, served as a file

@@ -13,6 +13,13 @@ class PortalConfig(AppConfig):
 
         post_migrate.connect(_refresh_agent_group, dispatch_uid="portal.agent_group")
 
+        from django.db.models.signals import post_delete, post_save
+
+        from portal.applications import company_row_saved
+
+        post_save.connect(company_row_saved, dispatch_uid="portal.figures.save")
+        post_delete.connect(company_row_saved, dispatch_uid="portal.figures.delete")
+
 
 def _refresh_agent_group(sender, **kwargs) -> None:
     """After migrate, the agents' group gets exactly the permissions they need. Django

@@ -52,6 +52,9 @@ PORTAL_BASE_URL = env_or_exit(
 )
 PORTAL_BRAND = env.str("PORTAL_BRAND", default="IBM Customer Service Online")
 PORTAL_ID_NAME = env.str("PORTAL_ID_NAME", default="IBM ID")
+# Home-page figures kept this long per company and user (0: computed on every visit;
+# the default for the test suite, whose tests enable it where they test it).
+HOME_FIGURES_SECONDS = env_or_exit(env.int, "HOME_FIGURES_SECONDS", default=0 if TESTING else 60)
 ADMIN_PATH = env.str("ADMIN_PATH", default="agents/").strip("/") + "/"
 
 INSTALLED_APPS = [
