@@ -3,7 +3,7 @@ the health check that load balancers and the container engine poll.
 
 Measured after every application has seeded (the runner runs this module last), so
 the figures aggregate the whole dataset: once as most visits find them (kept for a
-minute, HOME_FIGURES_SECONDS) and once as the first visit of the minute computes them."""
+minute, COMPANY_CACHE_SECONDS) and once as the first visit of the minute computes them."""
 
 from django.urls import reverse
 
@@ -17,7 +17,7 @@ def seed(ctx: Context) -> None:
 
 
 def pages(ctx: Context) -> list[Page]:
-    from portal.applications import figures_changed
+    from portal.company_cache import company_changed
 
     home = reverse("portal:home")
     return [
@@ -26,7 +26,7 @@ def pages(ctx: Context) -> list[Page]:
             "home (figures computed)",
             home,
             target_p95_ms=150,
-            before=lambda: figures_changed(ctx.company.pk),
+            before=lambda: company_changed(ctx.company.pk),
         ),
         Page("healthz", reverse("portal:healthz"), target_p95_ms=50),
     ]

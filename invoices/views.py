@@ -1,6 +1,8 @@
 """Pages of Invoices On-Line. Thin: a form checks shape, one service changes state."""
 
+import hashlib
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from invoices.forms import SORTS, CopyForm, DecisionForm, DisputeForm, InvoiceFi
 from invoices.models import ApprovalStatus, Invoice, InvoiceLine, PaymentStatus, ShareLink, ZipJob
 from portal.access import app_view, has_app_role, public_view
 from portal.applications import App
+from portal.company_cache import company_cached
 from portal.exports import Column, export_response
 from portal.files import serve
 from portal.models import Role
@@ -96,19 +99,34 @@ def _language() -> str:
     return translation.get_language() or "en"
 
 
+def _selection_key(request: HttpRequest) -> str:
+    """The filters of the request (not its page or sort), as a short stable key."""
+    params = sorted(
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in ("page", "sort")
+        for value in values
+    )
+    return hashlib.sha256(urlencode(params).encode()).hexdigest()[:32]
+
+
 @app_view(App.INVOICES)
 def invoice_list(request: HttpRequest) -> HttpResponse:
     form = _filter_form(request)
     selection = form.filter(_scoped(request))
-    totals = list(
-        selection.order_by()
-        .values("currency")
-        .annotate(
-            count=Count("*"),
-            sum_total=Sum("total"),
-            sum_open=Sum(F("total") - F("amount_paid")),
-        )
-        .order_by("currency")
+    totals = company_cached(
+        request.company.pk,
+        f"invoice-totals:{_selection_key(request)}",
+        lambda: list(
+            selection.order_by()
+            .values("currency")
+            .annotate(
+                count=Count("*"),
+                sum_total=Sum("total"),
+                sum_open=Sum(F("total") - F("amount_paid")),
+            )
+            .order_by("currency")
+        ),
     )
     count = sum(row["count"] for row in totals)
     page = page_of(  # the totals query counted already: no second COUNT(*)

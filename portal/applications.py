@@ -1,25 +1,20 @@
 """The catalogue of online applications and the hooks apps register into.
 
 `portal` never imports an app: each app registers its home-page figures from
-its AppConfig.ready() with `register_home_figures`.
-
-Home figures are aggregates over a company's whole business (100,000 invoices, a
-300,000-entry ledger): computed once, they are kept HOME_FIGURES_SECONDS (60 s) per
-company, user and language. Any row of the company saved or deleted bumps the
-company's figures version (on commit), so a change made through the portal shows on
-the next home page at once; only bulk updates (nightly scans, imports) wait for the
-minute to pass.
+its AppConfig.ready() with `register_home_figures`. The figures aggregate a
+company's whole business: they are kept through `portal.company_cache` (a minute,
+dropped as soon as a row of the company changes).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from portal.company_cache import company_cached
 
 
 class App(models.TextChoices):
@@ -106,34 +101,5 @@ def home_figures(app_code: str, company: Any, user: Any) -> list[Figure]:
     provider = _home_figures.get(app_code)
     if provider is None:
         return []
-    seconds = settings.HOME_FIGURES_SECONDS
-    if not seconds:
-        return provider(company, user)
-    version = cache.get(_version_key(company.pk), 0)
-    key = f"home-figures:{app_code}:{company.pk}:{user.pk}:{get_language()}:{version}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = provider(company, user)
-        cache.set(key, figures, seconds)
-    return figures
-
-
-def _version_key(company_id: int) -> str:
-    return f"home-figures-version:{company_id}"
-
-
-def figures_changed(company_id: int) -> None:
-    """The company's figures are recomputed on the next home page."""
-    key = _version_key(company_id)
-    cache.add(key, 0, None)
-    try:
-        cache.incr(key)
-    except ValueError:  # cache unavailable: the figures expire with their minute
-        pass
-
-
-def company_row_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """post_save / post_delete of any model: a row that belongs to a company."""
-    company_id = getattr(instance, "company_id", None)
-    if isinstance(company_id, int):
-        transaction.on_commit(lambda: figures_changed(company_id))
+    key = f"home-figures:{app_code}:{user.pk}:{get_language()}"
+    return company_cached(company.pk, key, lambda: provider(company, user))

@@ -15,7 +15,7 @@ class PortalConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
-        from portal.applications import company_row_saved
+        from portal.company_cache import company_row_saved
 
         post_save.connect(company_row_saved, dispatch_uid="portal.figures.save")
         post_delete.connect(company_row_saved, dispatch_uid="portal.figures.delete")

@@ -52,9 +52,10 @@ PORTAL_BASE_URL = env_or_exit(
 )
 PORTAL_BRAND = env.str("PORTAL_BRAND", default="IBM Customer Service Online")
 PORTAL_ID_NAME = env.str("PORTAL_ID_NAME", default="IBM ID")
-# Home-page figures kept this long per company and user (0: computed on every visit;
-# the default for the test suite, whose tests enable it where they test it).
-HOME_FIGURES_SECONDS = env_or_exit(env.int, "HOME_FIGURES_SECONDS", default=0 if TESTING else 60)
+# Home figures and list totals kept this long per company, dropped as soon as a row of
+# the company changes (portal.company_cache). 0: computed on every page (the default
+# for the test suite, whose tests enable it where they test it).
+COMPANY_CACHE_SECONDS = env_or_exit(env.int, "COMPANY_CACHE_SECONDS", default=0 if TESTING else 60)
 ADMIN_PATH = env.str("ADMIN_PATH", default="agents/").strip("/") + "/"
 
 INSTALLED_APPS = [

@@ -277,3 +277,23 @@ def test_viewer_cannot_decide(viewer_client, company):
     )
     assert response.status_code == 403
     assert Invoice.objects.get(pk=invoice.pk).approval_status == ApprovalStatus.TO_VERIFY
+
+
+def test_kept_totals_follow_a_change_at_once_and_differ_per_selection(
+    viewer_client, company, settings, django_capture_on_commit_callbacks
+):
+    from portal.company_cache import company_changed
+
+    settings.COMPANY_CACHE_SECONDS = 60
+    company_changed(company.pk)
+
+    def eur(**params):
+        rows = viewer_client.get(LIST, params).context["totals"]
+        return {row["currency"]: row["count"] for row in rows}.get("EUR", 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        InvoiceFactory(company=company, payment_status=PaymentStatus.OPEN)
+    assert eur() == 1 and eur(payment="paid") == 0 and eur(sort="-total", page="2") == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        InvoiceFactory(company=company, payment_status=PaymentStatus.PAID)
+    assert eur() == 2 and eur(payment="paid") == 1 and eur(payment="open") == 1

@@ -4,7 +4,8 @@
 import pytest
 
 from invoices.models import ApprovalStatus, Invoice
-from portal.applications import figures_changed, home_figures
+from portal.applications import home_figures
+from portal.company_cache import company_changed
 from tests.invoices.factories import InvoiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,9 @@ def to_verify(company, user) -> int:
 
 @pytest.fixture
 def cached(settings, company, other_company):
-    settings.HOME_FIGURES_SECONDS = 60
-    figures_changed(company.pk)  # nothing from an earlier test with the same ids
-    figures_changed(other_company.pk)
+    settings.COMPANY_CACHE_SECONDS = 60
+    company_changed(company.pk)  # nothing from an earlier test with the same ids
+    company_changed(other_company.pk)
 
 
 def test_a_change_made_in_the_portal_shows_at_once(
