@@ -21,7 +21,7 @@ def home_figures(company, user) -> list[Figure]:
         .values("currency")
         .annotate(balance=Sum("signed_amount"))
         .order_by("currency")[:MAX_CURRENCIES]
-    )
+    )  # kept with the other home figures (portal.applications.home_figures)
     url = reverse("statements:list")
     if not rows:
         return [Figure(_("Balance"), 0, url)]

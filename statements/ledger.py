@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
+from portal.company_cache import company_cached
 from statements.models import LedgerEntry
 
 CENT = Decimal("0.01")
@@ -149,20 +150,26 @@ class Totals:
 
 
 def totals(query: StatementQuery) -> Totals:
-    """Opening balance, period debits/credits and closing balance in one aggregate query."""
+    """Opening balance, period debits/credits and closing balance in one aggregate query
+    (it reads the account's history up to the period's end: kept per company, see
+    portal.company_cache)."""
     start, end = query.start, query.end
     in_period = Q(date__gte=start)
-    row = (
-        query.entries()
-        .filter(date__lte=end)
-        .aggregate(
-            opening=Coalesce(Sum("signed_amount", filter=Q(date__lt=start)), ZERO),
-            debit=Coalesce(Sum("debit", filter=in_period), ZERO),
-            credit=Coalesce(Sum("credit", filter=in_period), ZERO),
-            movement=Coalesce(Sum("signed_amount", filter=in_period), ZERO),
-            entries=Count("id", filter=in_period),
-            last_change=Max("updated_at"),
-        )
+    row = company_cached(
+        query.company_id,
+        f"statement-totals:{query.account_id}:{query.currency}:{start}:{end}",
+        lambda: (
+            query.entries()
+            .filter(date__lte=end)
+            .aggregate(
+                opening=Coalesce(Sum("signed_amount", filter=Q(date__lt=start)), ZERO),
+                debit=Coalesce(Sum("debit", filter=in_period), ZERO),
+                credit=Coalesce(Sum("credit", filter=in_period), ZERO),
+                movement=Coalesce(Sum("signed_amount", filter=in_period), ZERO),
+                entries=Count("id", filter=in_period),
+                last_change=Max("updated_at"),
+            )
+        ),
     )
     opening = money(row["opening"])
     return Totals(

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from invoices.models import BillingAccount
+from portal.company_cache import company_cached
 from portal.exports import Column
 from statements.ledger import (
     Ageing,
@@ -91,11 +92,15 @@ def account_balances(company) -> list[dict[str, Any]]:
     invoice of the company, too costly for a list that opens the application.
     """
     accounts = list(BillingAccount.objects.for_company(company).order_by("number"))
-    sums = (
-        LedgerEntry.objects.for_company(company)
-        .values("billing_account_id", "currency")
-        .annotate(balance=Sum("signed_amount"))
-        .order_by("billing_account_id", "currency")
+    sums = company_cached(
+        company.pk,
+        "statement-balances",
+        lambda: list(
+            LedgerEntry.objects.for_company(company)
+            .values("billing_account_id", "currency")
+            .annotate(balance=Sum("signed_amount"))
+            .order_by("billing_account_id", "currency")
+        ),
     )
     by_account: dict[int, list[dict[str, Any]]] = {}
     for row in sums:
