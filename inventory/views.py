@@ -14,6 +14,7 @@ from inventory.models import ChangeKind, ChangeRequest, InstalledItem
 from inventory.services import change_request_submit
 from inventory.variants import variant_for
 from portal.access import app_view, has_app_role
+from portal.company_cache import company_cached
 from portal.exports import export_response
 from portal.models import Site
 from portal.pagination import page_of
@@ -78,12 +79,16 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("fmt")
     if fmt in ("csv", "xlsx"):
         return export_response(fmt, items.iterator(chunk_size=2000), COLUMNS, "inventory")
-    counts = dict(
-        _items(request)
-        .order_by()
-        .values_list("site")
-        .annotate(n=Count("id"))
-        .values_list("site", "n")
+    counts = company_cached(
+        request.company.pk,
+        "inventory-site-counts",
+        lambda: dict(
+            _items(request)
+            .order_by()
+            .values_list("site")
+            .annotate(n=Count("id"))
+            .values_list("site", "n")
+        ),
     )
     page = page_of(request, items, PAGE_SIZE, count=_known_count(form, counts))
     sites = list(Site.objects.for_company(request.company).order_by("name"))
