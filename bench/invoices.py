@@ -160,8 +160,16 @@ def pages(ctx: Context) -> list[Page]:
         query = urlencode(params)
         return Page(f"invoices {name}", f"{base}?{query}" if query else base, target_p95_ms=100)
 
+    from portal.company_cache import company_changed
+
     result = [
         listing("list first page"),
+        Page(  # the first visit after a change: the totals are summed again
+            "invoices list first page (totals computed)",
+            base,
+            target_p95_ms=100,
+            before=lambda: company_changed(ctx.company.pk),
+        ),
         listing("search invoice number", q=_number(middle)),
         listing("search invoice number prefix", q=_number(middle)[:-2]),
         listing("search PO number", q=f"BPO-{middle // 4:06d}"),

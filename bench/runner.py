@@ -439,7 +439,10 @@ def run(args: argparse.Namespace) -> int:
         gets = [
             r.page
             for r in results
-            if r.page.method == "GET" and not r.page.streaming and r.status == 200
+            if r.page.method == "GET"
+            and not r.page.streaming
+            and r.page.before is None  # in-process only
+            and r.status == 200
         ]
         load_pages += gets[:2]
         for page in pages:

@@ -171,6 +171,8 @@ def seed(ctx: Context) -> None:
 
 
 def pages(ctx: Context) -> list[Page]:
+    from portal.company_cache import company_changed
+
     account = ctx.extra.get("statements_account", _account_number(0))
     last_year = datetime.date.today().year - 1
     statement = reverse("statements:statement", kwargs={"account": account, "currency": "EUR"})
@@ -187,6 +189,18 @@ def pages(ctx: Context) -> list[Page]:
     return [
         Page("statements: accounts", reverse("statements:list"), target_p95_ms=target),
         Page("statements: a year", f"{statement}?{urlencode(year)}", target_p95_ms=target),
+        Page(  # the first visit after a change: balances read from the ledger again
+            "statements: a year (totals computed)",
+            f"{statement}?{urlencode(year)}",
+            target_p95_ms=target,
+            before=lambda: company_changed(ctx.company.pk),
+        ),
+        Page(
+            "statements: accounts (balances computed)",
+            reverse("statements:list"),
+            target_p95_ms=target,
+            before=lambda: company_changed(ctx.company.pk),
+        ),
         Page(
             "statements: a year sorted by credit",
             f"{statement}?{urlencode({**year, 'sort': '-credit'})}",
