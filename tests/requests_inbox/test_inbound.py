@@ -171,7 +171,12 @@ class FakeImap:
         pass
 
 
-def test_imap_mailbox_from_the_environment(monkeypatch, answered, viewer, settings):
+IMAP_URL = "imaps://inbox%40cs.test:s3cret%2F@imap.cs.test/INBOX"
+
+
+@pytest.fixture
+def imap_reply(monkeypatch, answered, viewer):
+    """The requester's answer (UID 7) waiting in the fake IMAP server's INBOX."""
     import imaplib
 
     FakeImap.boxes = {
@@ -180,26 +185,21 @@ def test_imap_mailbox_from_the_environment(monkeypatch, answered, viewer, settin
         }
     }
     monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeImap)
-    settings.INBOUND_IMAP_URL = "imaps://inbox%40cs.test:s3cret%2F@imap.cs.test/INBOX"
+
+
+def test_imap_mailbox_from_the_environment(imap_reply, answered, settings):
+    settings.INBOUND_IMAP_URL = IMAP_URL
     call_command("fetch_replies")
     assert Message.objects.filter(request=answered, source="email").count() == 1
     assert FakeImap.last.seen == {7}
 
 
-def test_beat_reads_the_mailbox_once_configured(monkeypatch, answered, viewer, settings):
-    import imaplib
-
+def test_beat_reads_the_mailbox_once_configured(imap_reply, answered, settings):
     from requests_inbox.tasks import fetch_replies
 
-    FakeImap.boxes = {
-        "imap.cs.test": {
-            8: mail(sender=viewer.email, subject=f"Re: [{answered.number}]").as_bytes()
-        }
-    }
-    monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeImap)
     settings.INBOUND_IMAP_URL = ""
     assert fetch_replies.delay().get() is None  # no mailbox configured: nothing read
-    settings.INBOUND_IMAP_URL = "imaps://inbox%40cs.test:s3cret%2F@imap.cs.test/INBOX"
+    settings.INBOUND_IMAP_URL = IMAP_URL
     assert fetch_replies.delay().get() == {"matched": 1, "unmatched": 0, "skipped": 0}
     assert fetch_replies.delay().get()["matched"] == 0  # read once, never twice
     assert Message.objects.filter(request=answered, source="email").count() == 1
