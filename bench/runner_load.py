@@ -177,7 +177,7 @@ def upload(port: int, url: str, cookie: str, payload: bytes) -> tuple[int, float
     match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     if status != 200 or match is None:
         print(f"  the form answered {status} without a CSRF token")
-        return status or 0, 0.0
+        return 0, 0.0  # counted as a failed upload
     token = match.group(1).decode()
     boundary = uuid.uuid4().hex
     fields = {
@@ -325,16 +325,28 @@ def main() -> int:
             for page in pages:
                 get(port, page.url, {**headers, "Cookie": page.session_cookie or cookie})
         workers = worker_pids(server.pid)
-        rss_before = {pid: rss_kb(pid) for pid in workers}
+        rss_warmed = {pid: rss_kb(pid) for pid in workers}
         connections_before = pg_connections()
+        # The baseline for growth: after the first minute of paced load (a tenth of a
+        # short run), when each worker has served every page; the one warm-up pass
+        # above is split between the workers.
+        rss_before: dict[int, int] = {}
+        baseline = threading.Timer(
+            min(60.0, seconds / 10),
+            lambda: rss_before.update({pid: rss_kb(pid) for pid in worker_pids(server.pid)}),
+        )
+        baseline.start()
         started = time.monotonic()
         hits = paced(port, plan, headers, rate, seconds)
+        baseline.join()
         elapsed = time.monotonic() - started
         connections_during = pg_connections()
         rss_after = {pid: rss_kb(pid) for pid in worker_pids(server.pid)}
         problems += report(hits, elapsed, rate)
 
         if uploads:
+            # A fresh session: the one made before the run sat idle past its 30 minutes.
+            cookie = runner.session_cookie(runner.signed_in_client(ctx))
             payload = pdf_bytes(int(upload_mb * 1_000_000))
             url = reverse("requests_inbox:create")
             with ThreadPoolExecutor(max_workers=uploads) as pool:
@@ -357,7 +369,7 @@ def main() -> int:
     time.sleep(1)
     connections_after = pg_connections()
 
-    print("\nGunicorn workers' RSS (after warm-up -> after the paced run):")
+    print("\nGunicorn workers' RSS (after the warm-up pass / after the first minute -> end):")
     for pid, before in rss_before.items():
         after = rss_after.get(pid)
         if after is None:
@@ -365,8 +377,10 @@ def main() -> int:
             problems.append(f"worker {pid} disappeared")
             continue
         growth = (after - before) / before * 100 if before else 0.0
+        warmed = rss_warmed.get(pid, 0)
         print(
-            f"  worker {pid}: {before / 1024:.0f} MiB -> {after / 1024:.0f} MiB ({growth:+.1f} %)"
+            f"  worker {pid}: {warmed / 1024:.0f} / {before / 1024:.0f} MiB -> "
+            f"{after / 1024:.0f} MiB ({growth:+.1f} % since the first minute)"
         )
         if growth > 10:
             problems.append(f"worker {pid} RSS grew {growth:.1f} %")
