@@ -33,7 +33,11 @@ pytestmark = [
 
 
 def test_a_zip_asked_for_during_a_broker_outage_is_built_after_the_sweep(
-    client, company, settings, mailoutbox, queue_name  # noqa: F811
+    client,
+    company,
+    settings,
+    mailoutbox,
+    queue_name,  # noqa: F811
 ):
     settings.INVOICE_ZIP_DIRECT_MAX = 1
     user = member(company, email="zipper@acme.test")
@@ -53,8 +57,10 @@ def test_a_zip_asked_for_during_a_broker_outage_is_built_after_the_sweep(
     with using(back), worker(back):
         back.send_task("invoices.tasks.zip_sweep")  # what beat does every five minutes
         assert wait_for(
-            lambda: ZipJob.objects.get().status == ZipJob.Status.READY
-            and any("ZIP" in m.subject for m in mailoutbox)
+            lambda: (
+                ZipJob.objects.get().status == ZipJob.Status.READY
+                and any("ZIP" in m.subject for m in mailoutbox)
+            )
         ), "the sweep did not get the waiting ZIP built"
 
     page = client.get(response.url)

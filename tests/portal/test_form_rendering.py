@@ -8,7 +8,7 @@ from portal.form_rendering import PortalFormRenderer
 
 CHOICES = [
     ("", "All sites"),
-    (1, "Lyon <Part-Dieu> & \"Gare\""),
+    (1, 'Lyon <Part-Dieu> & "Gare"'),
     (2, "Paris"),
 ]
 GROUPED = [
@@ -23,7 +23,7 @@ GROUPED = [
     [
         (forms.Select(choices=CHOICES), "", {"id": "id_site"}),
         (forms.Select(choices=CHOICES), 1, {"id": "id_site", "required": True, "disabled": False}),
-        (forms.Select(choices=CHOICES, attrs={"aria-describedby": "x\"y"}), "2", None),
+        (forms.Select(choices=CHOICES, attrs={"aria-describedby": 'x"y'}), "2", None),
         (forms.Select(choices=GROUPED), "de", {"id": "g"}),
         (forms.SelectMultiple(choices=CHOICES), [1, 2], {"id": "m"}),
         (forms.NullBooleanSelect(), True, {"id": "n"}),
