@@ -8,15 +8,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from contracts.models import CalendarFeed, Contract, ContractStatus
+from contracts.models import IN_FORCE, CalendarFeed, Contract, ContractStatus
 from portal.notify import absolute_url
 
 FEED_STATUSES = (
     ContractStatus.SUBMITTED,
     ContractStatus.IN_APPROVAL,
     ContractStatus.AWAITING_SIGNATURE,
-    ContractStatus.SIGNED,
-    ContractStatus.ACTIVE,
+    *IN_FORCE,
 )
 
 

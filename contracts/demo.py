@@ -87,6 +87,15 @@ ACME = [
     ),
     ("CT-2025-00107", "Printer fleet leasing", ContractType.LEASING, 0, 24, "24000", "draft"),
     (
+        "CT-2024-00109",
+        "Storage maintenance, Lyon",
+        ContractType.HARDWARE_MAINTENANCE,
+        8,
+        24,
+        "66000",
+        "amendment_approval",
+    ),
+    (
         "CT-2022-00108",
         "Legacy mainframe maintenance",
         ContractType.HARDWARE_MAINTENANCE,
@@ -177,10 +186,25 @@ def _seed_company(company, rows, *, author, approver, signer, currency: str) -> 
             ),
             summary="Initial version",
         )
-        if status in ("active", "expired", "terminated"):
+        if status in ("active", "expired", "terminated", "amendment_approval"):
             _import_in_force(contract, ContractStatus.ACTIVE, author)
             contract.refresh_from_db()
-            if status == "expired":
+            if status == "amendment_approval":
+                services.contract_add_version(
+                    contract=contract,
+                    actor=author,
+                    upload=SimpleUploadedFile(
+                        f"{number}-amendment-1.pdf",
+                        simple_pdf(f"Contract {number} - amendment 1: adds the second floor"),
+                    ),
+                    summary="Amendment 1: adds the second-floor storage room.",
+                    expected_version=None,
+                )
+                contract.refresh_from_db()
+                services.contract_route(
+                    contract=contract, actor=author, approvers=[approver], expected_version=None
+                )
+            elif status == "expired":
                 services.contracts_roll_daily(today=today)
             elif status == "terminated":
                 services.contract_terminate(

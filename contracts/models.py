@@ -36,13 +36,21 @@ class ContractStatus(models.TextChoices):
     AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting signature")
     SIGNED = "signed", _("Signed")
     ACTIVE = "active", _("Active")
+    # A signed contract stays in force while an amendment of it is approved and signed.
+    AMENDMENT_APPROVAL = "amendment_approval", _("Amendment in approval")
+    AMENDMENT_SIGNATURE = "amendment_signature", _("Amendment awaiting signature")
     EXPIRED = "expired", _("Expired")
     RENEWED = "renewed", _("Renewed")
     TERMINATED = "terminated", _("Terminated")
 
 
+# Signed and in force, no amendment under way: where a new amendment may start.
+SETTLED = (ContractStatus.SIGNED, ContractStatus.ACTIVE)
 # Statuses in which the contract is in force (covers items, counts for expiry).
-IN_FORCE = (ContractStatus.SIGNED, ContractStatus.ACTIVE)
+IN_FORCE = (*SETTLED, ContractStatus.AMENDMENT_APPROVAL, ContractStatus.AMENDMENT_SIGNATURE)
+# Waiting for an approver's decision / for a signature (the contract or its amendment).
+APPROVING = (ContractStatus.IN_APPROVAL, ContractStatus.AMENDMENT_APPROVAL)
+SIGNING = (ContractStatus.AWAITING_SIGNATURE, ContractStatus.AMENDMENT_SIGNATURE)
 
 
 class ContractQuerySet(TenantQuerySet):
@@ -70,13 +78,13 @@ class ContractQuerySet(TenantQuerySet):
     def needing_action_by(self, user: Any, *, can_sign: bool | None = None) -> Self:
         """Waiting for this user's (current) approval step, or for a signature when the
         user may sign (None: decided in SQL by the user's signing authority)."""
-        condition = Q(status=ContractStatus.IN_APPROVAL, current_step__approver=user)
+        condition = Q(status__in=APPROVING, current_step__approver=user)
         if can_sign is None:
             authority = SigningAuthority.objects.filter(company=OuterRef("company"), user=user)
-            condition |= Q(Exists(authority), status=ContractStatus.AWAITING_SIGNATURE)
+            condition |= Q(Exists(authority), status__in=SIGNING)
         elif can_sign:
-            condition |= Q(status=ContractStatus.AWAITING_SIGNATURE)
-        waiting = [ContractStatus.IN_APPROVAL, ContractStatus.AWAITING_SIGNATURE]
+            condition |= Q(status__in=SIGNING)
+        waiting = [*APPROVING, *SIGNING]
         return self.filter(condition, status__in=waiting)  # status first: the index narrows
 
 
@@ -181,6 +189,30 @@ class Contract(models.Model):
     @property
     def is_in_force(self) -> bool:
         return self.status in IN_FORCE
+
+    @property
+    def is_approving(self) -> bool:
+        return self.status in APPROVING
+
+    @property
+    def awaits_signature(self) -> bool:
+        return self.status in SIGNING
+
+    @property
+    def amendment_under_way(self) -> bool:
+        """In force, and its current version is an amendment nobody has signed yet."""
+        version = self.current_version
+        return (
+            self.status in IN_FORCE
+            and version is not None
+            and version.is_amendment
+            and version.signed_document_id is None
+        )
+
+    @property
+    def has_pending_amendment(self) -> bool:
+        """An amendment under way that has not been sent for approval yet."""
+        return self.status in SETTLED and self.amendment_under_way
 
     def days_left(self, today: date | None = None) -> int:
         return (self.end_date - (today or timezone.localdate())).days

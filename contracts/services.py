@@ -22,6 +22,7 @@ from contracts import lifecycle
 from contracts.history import record_event
 from contracts.models import (
     IN_FORCE,
+    SETTLED,
     ApprovalStep,
     CalendarFeed,
     Contract,
@@ -222,14 +223,24 @@ def contract_add_version(
     summary: str,
     expected_version: int | None,
 ) -> ContractVersion:
-    """A new version of a draft, or an amendment of a signed/active contract.
+    """A new version of a draft, or an amendment of a signed/active contract (which
+    stays in force as signed until the amendment is approved and signed).
     A version is never edited; signed versions stay as they were signed."""
     with files.atomic_with_files() as stored:
         contract = _locked(contract, expected_version)
         if contract.status == ContractStatus.DRAFT:
             amendment = False
-        elif contract.status in IN_FORCE:
+        elif contract.status in SETTLED:
             amendment = True
+        elif contract.status in IN_FORCE:
+            raise ValidationError(
+                _(
+                    "An amendment of contract %(number)s is already “%(status)s”: wait for "
+                    "its signature or its rejection before adding another one."
+                )
+                % {"number": contract.number, "status": contract.get_status_display()},
+                code="amendment_under_way",
+            )
         else:
             raise ValidationError(
                 _(
@@ -315,6 +326,29 @@ def contract_route(
     return contract
 
 
+def _close_route(contract: Contract, round_: int | None = None) -> None:
+    """Cancel the steps still pending (of `round_`, or of any round) and clear the turn."""
+    pending = contract.steps.filter(decision=ApprovalStep.Decision.PENDING)
+    if round_ is not None:
+        pending = pending.filter(round=round_)
+    pending.update(decision=ApprovalStep.Decision.CANCELLED)
+    contract.current_step = None
+
+
+def _drop_amendment(contract: Contract) -> None:
+    """An amendment that will not be signed: close its route; the current version is
+    again the one in force (the last signed one, or the original of a contract signed
+    on paper). The amendment stays in the list of versions and in the history."""
+    _close_route(contract)
+    in_force = (
+        contract.versions.exclude(is_amendment=True, signed_document__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+    if in_force is not None:
+        contract.current_version = in_force
+
+
 def _current_step_for(contract: Contract, actor: User) -> ApprovalStep:
     lifecycle.check(contract, "approve")
     step = (
@@ -374,21 +408,22 @@ def step_approve(
 def step_reject(
     *, contract: Contract, actor: User, comment: str, expected_version: int | None
 ) -> Contract:
-    """Reject with a reason: the contract goes back to draft, the route is closed."""
+    """Reject with a reason: the route is closed and the contract goes back to draft;
+    a rejected amendment leaves the contract in force as it was signed."""
     contract = _locked(contract, expected_version)
     step = _current_step_for(contract, actor)
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("Give the reason for the rejection."), code="reason")
-    now = timezone.now()
+    amendment = contract.status == ContractStatus.AMENDMENT_APPROVAL
     step.decision = ApprovalStep.Decision.REJECTED
     step.comment = comment
-    step.decided_at = now
+    step.decided_at = timezone.now()
     step.save()
-    contract.steps.filter(round=step.round, decision=ApprovalStep.Decision.PENDING).update(
-        decision=ApprovalStep.Decision.CANCELLED
-    )
-    contract.current_step = None
+    if amendment:
+        _drop_amendment(contract)
+    else:
+        _close_route(contract, step.round)
     lifecycle.transition(
         contract,
         "reject",
@@ -396,8 +431,10 @@ def step_reject(
         note=comment,
         data={"round": step.round, "order": step.order},
     )
+    # Who asked for this decision: the submitter of a contract, the person who sent an
+    # amendment for approval.
     submitter = (
-        contract.events.filter(action="submit", actor__isnull=False)
+        contract.events.filter(action="route" if amendment else "submit", actor__isnull=False)
         .order_by("-seq")
         .select_related("actor")
         .first()
@@ -411,6 +448,7 @@ def step_reject(
                 **_contract_context(contract),
                 "reason": comment,
                 "by": str(actor),
+                "amendment": amendment,
             },
             company=contract.company,
         )
@@ -422,10 +460,12 @@ def _signature_record_pdf(
 ) -> bytes:
     from portal.documents import render_pdf_bytes
 
+    # The approvals of the route that led to this signature (its last round).
+    last_round = contract.steps.aggregate(r=Max("round"))["r"]
     steps = list(
-        contract.steps.filter(decision=ApprovalStep.Decision.APPROVED)
+        contract.steps.filter(round=last_round, decision=ApprovalStep.Decision.APPROVED)
         .select_related("approver")
-        .order_by("round", "order")
+        .order_by("order")
     )
     return render_pdf_bytes(
         "pdf/contracts_signed.html",
@@ -553,6 +593,8 @@ def contract_terminate(
     lifecycle.check(contract, "terminate")
     if not reason.strip():
         raise ValidationError(_("Give the reason for the termination."), code="reason")
+    if contract.status not in SETTLED:
+        _drop_amendment(contract)
     return lifecycle.transition(contract, "terminate", actor=actor, note=reason.strip())
 
 
@@ -642,6 +684,8 @@ def contracts_roll_daily(*, today: date | None = None) -> dict[str, int]:
         with transaction.atomic():
             contract = Contract.objects.select_for_update().get(pk=pk)
             if contract.status in IN_FORCE and contract.end_date < today:
+                if contract.status not in SETTLED:
+                    _drop_amendment(contract)
                 lifecycle.transition(contract, "expire", actor=None, note="end date passed")
                 counts["expired"] += 1
     return counts

@@ -25,6 +25,7 @@ from contracts.forms import (
     VersionForm,
 )
 from contracts.models import (
+    SETTLED,
     ApprovalStep,
     CalendarFeed,
     Contract,
@@ -189,11 +190,11 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
         "contract": contract,
         "is_approver": is_approver,
         "can_sign": services.can_sign(user, company, is_approver=is_approver),
-        "my_turn": contract.status == ContractStatus.IN_APPROVAL
+        "my_turn": contract.is_approving
         and contract.current_step is not None
         and contract.current_step.approver_id == user.pk,
         "may": {name: lifecycle.can(contract, name) for name in lifecycle.TRANSITIONS},
-        "may_add_version": contract.status == ContractStatus.DRAFT or contract.is_in_force,
+        "may_add_version": contract.status in (ContractStatus.DRAFT, *SETTLED),
         "decision_form": DecisionForm(initial={"version": contract.lock_version}),
     }
     return render(request, "contracts/contract_detail.html", context)

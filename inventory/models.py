@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from contracts.models import IN_FORCE
 from portal.models import TenantQuerySet
 
 ENDING_SOON_DAYS = 90
@@ -53,7 +54,7 @@ class ItemQuerySet(TenantQuerySet):
         contract = Q(
             maintenance_contract__isnull=False,
             maintenance_contract__end_date__gte=today,
-            maintenance_contract__status__in=["signed", "active"],
+            maintenance_contract__status__in=IN_FORCE,
         )
         if status == Coverage.WARRANTY:
             return self.filter(warranty)
@@ -193,9 +194,7 @@ class InstalledItem(models.Model):
         soon = today + timedelta(days=ENDING_SOON_DAYS)
         contract = self.maintenance_contract
         contract_ok = (
-            contract is not None
-            and contract.end_date >= today
-            and contract.status in ("signed", "active")
+            contract is not None and contract.end_date >= today and contract.status in IN_FORCE
         )
         warranty_ok = self.warranty_end is not None and self.warranty_end >= today
         if (warranty_ok and self.warranty_end <= soon and not contract_ok) or (

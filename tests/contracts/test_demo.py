@@ -16,5 +16,5 @@ def test_demo_seed_is_idempotent_and_covers_the_life_cycle():
     assert Contract.objects.count() == count
     statuses = set(Contract.objects.values_list("status", flat=True))
     assert {"draft", "submitted", "in_approval", "awaiting_signature", "active"} <= statuses
-    assert {"expired", "terminated"} <= statuses
+    assert {"expired", "terminated", "amendment_approval"} <= statuses
     assert verify_chain() is None
