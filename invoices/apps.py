@@ -11,7 +11,8 @@ def resolve_invoice(company: Any, text: str) -> Any:
 
 
 def home_figures(company: Any, user: Any) -> list:
-    """Open (to pay), overdue and to-verify counts in one aggregate query."""
+    """Open (to pay) and overdue counts, then the to-verify count: two index-only
+    counts (one aggregate with three filters read every invoice of the company)."""
     from django.db.models import Count, Q
     from django.urls import reverse
     from django.utils import timezone
@@ -20,14 +21,15 @@ def home_figures(company: Any, user: Any) -> list:
     from portal.applications import Figure
 
     today = timezone.localdate()
-    unpaid = Q(payment_status__in=UNPAID)
-    counts = Invoice.objects.for_company(company).aggregate(
-        due=Count("pk", filter=unpaid),
-        overdue=Count(
-            "pk", filter=unpaid & (Q(payment_status=PaymentStatus.OVERDUE) | Q(due_date__lt=today))
+    invoices = Invoice.objects.for_company(company)
+    counts = invoices.filter(payment_status__in=UNPAID).aggregate(
+        due=Count("*"),
+        overdue=Count(  # a column of the index (Star cannot carry a filter)
+            "payment_status",
+            filter=Q(payment_status=PaymentStatus.OVERDUE) | Q(due_date__lt=today),
         ),
-        to_verify=Count("pk", filter=Q(approval_status=ApprovalStatus.TO_VERIFY)),
     )
+    counts["to_verify"] = invoices.filter(approval_status=ApprovalStatus.TO_VERIFY).count()
     url = reverse("invoices:list")
     return [
         Figure(_("Invoices to pay"), counts["due"], f"{url}?sort=due_date"),

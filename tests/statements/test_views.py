@@ -267,6 +267,29 @@ def test_home_shows_the_balance_per_currency(client, viewer, company, ledger):
     assert "Balance (USD)" in html
 
 
+def test_home_balances_are_the_ledger_sums(company, ledger):
+    """The home tile reads the three tables; it must say what the ledger view says."""
+    from django.db.models import Sum
+
+    from statements.home import balances
+    from statements.models import LedgerEntry, Payment
+
+    PaymentFactory(
+        billing_account=ledger["account"],
+        date=date(2026, 2, 27),
+        amount=Decimal("999.00"),
+        status=Payment.Status.PENDING,
+    )
+    expected = dict(
+        LedgerEntry.objects.for_company(company)
+        .values_list("currency")
+        .annotate(s=Sum("signed_amount"))
+        .order_by()
+    )
+    assert balances(company) == expected
+    assert expected["EUR"] == Decimal("1050.00")
+
+
 def test_ageing_follows_a_new_payment(viewer_client, ledger):
     response = viewer_client.get(_url(), FEB)
     assert response.context["ageing"].days_1_30 == Decimal("750.00")
