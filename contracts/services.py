@@ -593,7 +593,7 @@ def contract_terminate(
     lifecycle.check(contract, "terminate")
     if not reason.strip():
         raise ValidationError(_("Give the reason for the termination."), code="reason")
-    if contract.status not in SETTLED:
+    if contract.amendment_under_way:
         _drop_amendment(contract)
     return lifecycle.transition(contract, "terminate", actor=actor, note=reason.strip())
 
@@ -684,7 +684,7 @@ def contracts_roll_daily(*, today: date | None = None) -> dict[str, int]:
         with transaction.atomic():
             contract = Contract.objects.select_for_update().get(pk=pk)
             if contract.status in IN_FORCE and contract.end_date < today:
-                if contract.status not in SETTLED:
+                if contract.amendment_under_way:
                     _drop_amendment(contract)
                 lifecycle.transition(contract, "expire", actor=None, note="end date passed")
                 counts["expired"] += 1

@@ -196,6 +196,14 @@ def test_termination_or_expiry_during_an_amendment_closes_its_route(company, app
     assert terminated.current_version.number == 1 and terminated.current_step is None
     assert not terminated.steps.filter(decision=ApprovalStep.Decision.PENDING).exists()
 
+    not_routed = contract_in(S.ACTIVE, company, actor=approver)
+    _amend(not_routed, approver)
+    services.contract_terminate(
+        contract=not_routed, actor=approver, reason="Site closed", expected_version=None
+    )
+    not_routed.refresh_from_db()
+    assert not_routed.status == S.TERMINATED and not_routed.current_version.number == 1
+
     expired, _amendment = _in_amendment_approval(company, approver)
     services.contracts_roll_daily(today=expired.end_date + datetime.timedelta(days=1))
     expired.refresh_from_db()
