@@ -1,4 +1,4 @@
-"""What a browser test does often: build a URL, sign in, switch language.
+"""What a browser test does often: build a URL, sign in, search a list, switch language.
 
 Import them in a journey: `from tests.e2e.browsing import sign_in, url_for`.
 """
@@ -28,6 +28,14 @@ def sign_in(page: Page, live_server, email: str, password: str = PASSWORD) -> No
     form.locator("[type=submit]").last.click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     expect(page.locator("body")).not_to_contain_text("The email address and/or password")
+
+
+def search(page: Page, button: str = "Search") -> None:
+    """Submit a list's filter form and wait until htmx has swapped the results in.
+    Leaving a field fires `change` and the click `submit`; the form replaces the first
+    request by the second (hx-sync), and the page is read once none is in flight."""
+    page.get_by_role("button", name=button).click()
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
 def switch_language(page: Page, language: str) -> None:

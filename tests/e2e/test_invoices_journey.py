@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import sign_in, url_for
+from tests.e2e.browsing import search, sign_in, url_for
 from tests.invoices.factories import InvoiceFactory
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +39,7 @@ def test_find_open_pdf_send_copy_and_approve(
 
     # find it by its purchase order number
     page.get_by_label("Invoice, PO or order number").fill("PO-BUDGET")
-    page.get_by_role("button", name="Search").click()
+    search(page)
     expect(page.locator(".invoice-list tbody tr")).to_have_count(1)
     expect(page).to_have_url(re.compile(r"q=PO-BUDGET"))
     page.get_by_role("link", name="F-2026-000101", exact=True).click()

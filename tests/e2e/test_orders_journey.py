@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orders.models import OrderStatus
-from tests.e2e.browsing import sign_in, url_for
+from tests.e2e.browsing import search, sign_in, url_for
 from tests.orders.factories import CarrierFactory, OrderFactory, OrderLineFactory, ShipmentFactory
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +35,7 @@ def test_filter_save_report_download_and_track(page, live_server, e2e_world, ord
 
     # filter (htmx swaps the results; the same form works without JavaScript)
     page.get_by_label("Status", exact=True).select_option("shipped")
-    page.get_by_role("button", name="Search").click()
+    search(page)
     expect(page.locator("#order-results tbody tr")).to_have_count(1)
     expect(page.locator("#order-results")).to_contain_text("4500001")
     expect(page).to_have_url(re.compile(r"status=shipped"))
