@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.history import record_event
-from contracts.models import Contract, ContractStatus
+from contracts.models import SETTLED, Contract, ContractStatus
 from portal.models import User
 
 S = ContractStatus
@@ -32,7 +32,7 @@ IN_FORCE_AGAIN = "in_force_again"
 
 def _needs_pending_amendment(contract: Contract) -> Any:
     """Routing a contract in force is routing its new amendment: there must be one."""
-    if contract.status in (S.SIGNED, S.ACTIVE) and not contract.has_pending_amendment:
+    if contract.status in SETTLED and not contract.has_pending_amendment:
         return _(
             "Contract %(number)s has no new amendment to send for approval: add the "
             "amendment first."
