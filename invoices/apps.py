@@ -43,8 +43,12 @@ class InvoicesConfig(AppConfig):
     verbose_name = _("Invoices On-Line")
 
     def ready(self) -> None:
+        from invoices.services import SHARE_LINK, share_link_secrets
         from portal.applications import App, register_home_figures
+        from portal.notify import register_secret_maker
         from portal.references import register_reference
+
+        register_secret_maker(SHARE_LINK, share_link_secrets)
 
         register_reference(App.INVOICES, resolve_invoice)
         register_home_figures(App.INVOICES, home_figures)

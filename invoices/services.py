@@ -37,7 +37,7 @@ from invoices.models import (
 from portal.applications import App
 from portal.files import ZIP, store_bytes
 from portal.models import Authorization, Company, Event, User
-from portal.notify import absolute_url, notify
+from portal.notify import SecretUnavailable, absolute_url, made_at_send, notify
 from portal.queue import hand_over, hand_over_on_commit
 
 CENT = Decimal("0.01")
@@ -486,6 +486,18 @@ def new_link_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+SHARE_LINK = "invoices.share_link"
+
+
+def share_link_secrets(*, link_id: int) -> dict[str, str]:
+    """Made when the e-mail is sent: a fresh token whose hash replaces the link's, so the
+    token exists only in the e-mail (the outbox keeps the link's id)."""
+    token = new_link_token()
+    if not ShareLink.objects.filter(pk=link_id).update(token_hash=ShareLink.hash_token(token)):
+        raise SecretUnavailable("the share link no longer exists")
+    return {"link": absolute_url("invoices:shared", token=token)}
+
+
 @transaction.atomic
 def send_copy(
     *,
@@ -538,10 +550,10 @@ def send_copy(
     with translation.override(language):
         expires_text = formats.date_format(timezone.localtime(expires), "DATE_FORMAT")
     for address in addresses:
-        token = new_link_token()
         link = ShareLink.objects.create(
             invoice=invoice,
-            token_hash=ShareLink.hash_token(token),
+            # no working token until the e-mail is sent (share_link_secrets)
+            token_hash=ShareLink.hash_token(new_link_token()),
             recipient=address,
             created_by=user,
             expires_at=expires,
@@ -553,12 +565,9 @@ def send_copy(
             recipient=address,
             company=invoice.company,
             language=language,
-            context={
-                **context,
-                "link": absolute_url("invoices:shared", token=token),
-                "expires": expires_text,
-            },
+            context={**context, "expires": expires_text},
             headers={"Reply-To": user.email},
+            made_at_send=made_at_send(SHARE_LINK, names=["link"], link_id=link.pk),
         )
     _history(
         invoice,

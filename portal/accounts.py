@@ -1,22 +1,98 @@
 """allauth integration: its e-mails go through the outbox, in the user's language.
 
 Links in the ID e-mails (verification, password reset) are built from
-PORTAL_BASE_URL, never from the request's Host header.
+PORTAL_BASE_URL, never from the request's Host header, and only when the e-mail
+is sent: the outbox keeps the user's or address's id, never the key (both keys are
+derived from the server's SECRET_KEY, so one made at send time works).
 """
 
 from typing import Any
 from urllib.parse import quote
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
 from portal.models import Event, User
-from portal.notify import absolute_url, notify
+from portal.notify import SecretUnavailable, absolute_url, made_at_send, notify
+
+PASSWORD_RESET = "account.password_reset"  # noqa: S105 - a kind of e-mail, not a password
+EMAIL_CONFIRMATION = "account.email_confirmation"
+# Context values of allauth's e-mails that open an account: never rendered into the outbox.
+SECRET_NAMES = ("activate_url", "key", "code")
+
+
+def password_reset_secrets(*, user_id: int) -> dict[str, str]:
+    """A reset key for the user, made now (Django's token: valid until the password changes)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise SecretUnavailable("the account no longer exists or is inactive")
+    temp_key = account_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    url = reset_password_from_key_url(f"{user_pk_to_url_str(user)}-{temp_key}")
+    return {"password_reset_url": url, "key": temp_key}
+
+
+def email_confirmation_secrets(*, email_address_id: int) -> dict[str, str]:
+    """The verification key of an address, signed now (allauth's HMAC confirmation)."""
+    address = EmailAddress.objects.filter(pk=email_address_id, verified=False).first()
+    if address is None:
+        raise SecretUnavailable("the address is already verified or was removed")
+    key = EmailConfirmationHMAC(address).key
+    return {"activate_url": absolute_url("account_confirm_email", key), "key": key}
+
+
+def reset_password_from_key_url(key: str) -> str:
+    template = absolute_url("account_reset_password_from_key", uidb36="UID", key="KEY")
+    return template.replace("UID-KEY", quote(key))
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        recipe = made_at_send(
+            PASSWORD_RESET, names=["password_reset_url", "key"], placeholders=True, user_id=user.pk
+        )
+        self._queue("account/email/password_reset_key", email, context, recipe)
+
+    def send_confirmation_mail(self, request: Any, emailconfirmation: Any, signup: bool) -> None:
+        if not account_settings.EMAIL_CONFIRMATION_HMAC:
+            raise ImproperlyConfigured("ACCOUNT_EMAIL_CONFIRMATION_HMAC must stay on.")
+        address = emailconfirmation.email_address
+        recipe = made_at_send(
+            EMAIL_CONFIRMATION,
+            names=["activate_url", "key"],
+            placeholders=True,
+            email_address_id=address.pk,
+        )
+        template = f"account/email/email_confirmation{'_signup' if signup else ''}"
+        self._queue(template, address.email, {"user": address.user}, recipe)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Any other allauth e-mail: refused if it would carry a key (fail closed)."""
+        reset_key_path = absolute_url(
+            "account_reset_password_from_key", uidb36="UID", key="KEY"
+        ).split("UID-KEY")[0]
+        if any(context.get(name) for name in SECRET_NAMES) or reset_key_path in str(
+            context.get("password_reset_url", "")
+        ):
+            raise ImproperlyConfigured(
+                f"{template_prefix} carries a key: make it at send time (portal.accounts)."
+            )
+        self._queue(template_prefix, email, context, None)
+
+    def _queue(
+        self,
+        template_prefix: str,
+        email: str,
+        context: dict[str, Any],
+        recipe: dict[str, Any] | None,
+    ) -> None:
+        """Render now in the recipient's language, with markers where the keys go."""
+        if recipe is not None:
+            context = {**context, **recipe["placeholders"]}
         user = context.get("user")
         language = (
             user.preferred_language
@@ -36,6 +112,7 @@ class AccountAdapter(DefaultAccountAdapter):
             recipient=email,
             language=language,
             context={"subject": message.subject, **bodies},
+            made_at_send=recipe,
         )
 
     def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
@@ -49,8 +126,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return absolute_url("account_confirm_email", emailconfirmation.key)
 
     def get_reset_password_from_key_url(self, key: str) -> str:
-        template = absolute_url("account_reset_password_from_key", uidb36="UID", key="KEY")
-        return template.replace("UID-KEY", quote(key))
+        return reset_password_from_key_url(key)
 
     def is_safe_url(self, url: str | None) -> bool:
         from django.utils.http import url_has_allowed_host_and_scheme

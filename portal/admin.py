@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from portal.models import (
     Site,
     User,
 )
+from portal.notify import preview
 from portal.services import access_request_approve, access_request_refuse
 
 
@@ -201,7 +203,35 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "event", "template", "recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "event"]
     search_fields = ["recipient", "subject", "template"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # The raw context is not shown: the body is, with links carrying a token hidden.
+    fields = [
+        "event",
+        "template",
+        "recipient",
+        "user",
+        "company",
+        "language",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "subject",
+        "body",
+        "attachments",
+        "headers",
+        "dedupe_key",
+    ]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("body (links with a token hidden)"))
+    def body(self, obj: Notification) -> str:
+        try:
+            text = preview(obj)
+        except Exception as exc:  # a template changed since: show why, never the context
+            text = f"{exc.__class__.__name__}: {exc}"
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)

@@ -10,6 +10,16 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from portal import security_events  # noqa: F401  (connects the signal receivers)
+        from portal.accounts import (
+            EMAIL_CONFIRMATION,
+            PASSWORD_RESET,
+            email_confirmation_secrets,
+            password_reset_secrets,
+        )
+        from portal.notify import register_secret_maker
+
+        register_secret_maker(PASSWORD_RESET, password_reset_secrets)
+        register_secret_maker(EMAIL_CONFIRMATION, email_confirmation_secrets)
 
         post_migrate.connect(_refresh_agent_group, dispatch_uid="portal.agent_group")
 

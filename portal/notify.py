@@ -5,9 +5,16 @@ the send task on commit. `deliver()` sends one row at most once (row lock held
 while sending), records attempts and errors, and schedules the next attempt
 with exponential backoff; the periodic sweep re-enqueues whatever is due, so a
 broker or SMTP outage delays mail but never loses it.
+
+No secret is kept in the outbox: a link that carries a token (password reset,
+e-mail verification, invoice share link) is stored as a recipe, a reference
+useless on its own (`made_at_send()`), and made by the maker registered for its
+kind when the row is sent. The admin shows the body with such links hidden.
 """
 
 import logging
+import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,10 +25,43 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from portal.models import Company, Notification, User
 
 log = logging.getLogger(__name__)
+
+MADE_AT_SEND = "made_at_send"
+
+SecretMaker = Callable[..., dict[str, str]]
+_secret_makers: dict[str, SecretMaker] = {}
+
+
+class SecretUnavailable(Exception):
+    """The reference no longer leads to a secret (account gone, address verified): the
+    e-mail cannot be sent, now or later."""
+
+
+def register_secret_maker(kind: str, maker: SecretMaker) -> None:
+    """Apps register, in their AppConfig.ready(), how to make the secret values of a kind:
+    `maker(**ref)` returns {context name: value}."""
+    _secret_makers[kind] = maker
+
+
+def made_at_send(
+    kind: str, *, names: list[str], placeholders: bool = False, **ref: int | str
+) -> dict[str, Any]:
+    """The recipe of values made when the e-mail is sent, to pass to notify(made_at_send=...).
+
+    `ref` holds ids only (useless without the server's secrets). With placeholders, each
+    name gets an unguessable marker to put in a body rendered now; sending replaces it.
+    """
+    recipe: dict[str, Any] = {"kind": kind, "names": list(names), "ref": ref}
+    if placeholders:
+        nonce = secrets.token_hex(8)
+        recipe["placeholders"] = {name: f"made-at-send-{nonce}-{name}" for name in names}
+    return recipe
 
 
 def absolute_url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -40,11 +80,13 @@ def notify(
     attachments: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
     dedupe_key: str | None = None,
+    made_at_send: dict[str, Any] | None = None,
 ) -> Notification | None:
     """Queue one e-mail. Returns None when the user opted out of this event.
 
     With a dedupe_key the row is written once ever: a second call returns the
     first row, which is what makes scans (expiry, monthly statement) exactly-once.
+    Values carrying a token never go in `context`: pass their recipe as `made_at_send`.
     """
     user = recipient if isinstance(recipient, User) else None
     if user is not None and not user.wants(event):
@@ -58,7 +100,7 @@ def notify(
         user=user,
         company=company,
         language=lang,
-        context=context,
+        context={**context, MADE_AT_SEND: made_at_send} if made_at_send else context,
         attachments=attachments or [],
         headers=headers or {},
         dedupe_key=dedupe_key,
@@ -86,14 +128,55 @@ def enqueue(pk: int) -> None:
     hand_over(send_notification, pk)
 
 
-def render(row: Notification) -> EmailMultiAlternatives:
-    context = {
-        **row.context,
+def _secret_values(row: Notification, recipe: dict[str, Any], reveal: bool) -> dict[str, str]:
+    if reveal:
+        maker = _secret_makers.get(recipe.get("kind", ""))
+        if maker is None:
+            raise SecretUnavailable(f"no maker registered for {recipe.get('kind')!r}")
+        return maker(**recipe.get("ref", {}))
+    with translation.override(row.language):
+        hidden = _("[link made when the e-mail is sent, not kept]")
+    return {name: hidden for name in recipe.get("names", [])}
+
+
+def _with_secrets(row: Notification, reveal: bool) -> dict[str, Any]:
+    """The row's context with its made-at-send values: real ones to send, hidden ones to show."""
+    context = {k: v for k, v in row.context.items() if k != MADE_AT_SEND}
+    recipe = row.context.get(MADE_AT_SEND)
+    if not recipe:
+        return context
+    placeholders = recipe.get("placeholders") or {}
+    for name, value in _secret_values(row, recipe, reveal).items():
+        marker = placeholders.get(name)
+        if not marker:
+            context[name] = value
+            continue
+        for key, text in list(context.items()):
+            if isinstance(text, str) and marker in text:
+                context[key] = text.replace(marker, escape(value) if key == "html" else value)
+    return context
+
+
+def _render_context(row: Notification, *, reveal: bool) -> dict[str, Any]:
+    return {
+        **_with_secrets(row, reveal),
         "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
         "brand": settings.PORTAL_BRAND,
         "id_name": settings.PORTAL_ID_NAME,
         "recipient": row.recipient,
     }
+
+
+def preview(row: Notification) -> str:
+    """The text body as the recipient reads it, links with tokens hidden (for the admin)."""
+    context = _render_context(row, reveal=False)
+    with translation.override(row.language):
+        return render_to_string(f"email/{row.template}.txt", context)
+
+
+def render(row: Notification) -> EmailMultiAlternatives:
+    """The e-mail of a row, its made-at-send links made now."""
+    context = _render_context(row, reveal=True)
     with translation.override(row.language):
         subject = render_to_string(f"email/{row.template}.subject.txt", context)
         text = render_to_string(f"email/{row.template}.txt", context)
@@ -139,7 +222,10 @@ def deliver(pk: int) -> str:
                 message.send()
         except Exception as exc:
             row.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
-            if now - row.created_at >= settings.NOTIFY_RETRY_FOR:
+            if (
+                isinstance(exc, SecretUnavailable)
+                or now - row.created_at >= settings.NOTIFY_RETRY_FOR
+            ):
                 row.status = Notification.Status.FAILED
             else:
                 row.status = Notification.Status.PENDING

@@ -86,3 +86,20 @@ def viewer_client(client, viewer, company):
 @pytest.fixture
 def approver_client(client, approver, company):
     return login(client, approver, company)
+
+
+def login_agent(client, user):
+    """Sign a staff user in as allauth does after the second factor: the session records
+    the password and the TOTP code (the admin's gate asks that this session used MFA)."""
+    import time
+
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
