@@ -26,6 +26,7 @@ from portal.models import (
     User,
 )
 from portal.notify import preview
+from portal.observability import security_event
 from portal.services import access_request_approve, access_request_refuse
 
 
@@ -79,12 +80,49 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
-    def get_readonly_fields(self, request, obj=None):
-        """Agents maintain users but cannot hand out staff rights (no privilege escalation)."""
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            readonly += ["is_staff", "is_superuser", "groups"]
-        return readonly
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        """User administration (password, e-mail, staff and superuser rights) is for
+        superusers only, whatever permissions a group holds: an agent who could set a
+        password or an e-mail could take the account over. Agents see users read-only."""
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    # Every change to a user made in the admin is a security event, with the actor, the
+    # client address, the user changed and the names of the fields (never their values).
+    def log_addition(self, request, obj, message):
+        _user_event(request, "admin_user_added", obj, message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        _user_event(request, "admin_user_changed", obj, message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for user in queryset:
+            _user_event(request, "admin_user_deleted", user, "")
+        return super().log_deletions(request, queryset)
+
+
+def _user_event(request: HttpRequest, event: str, target: User, message) -> None:
+    """`message` is the admin's change message: a list of {"changed": {"fields": [...]}}
+    entries, or a sentence such as "Changed password."."""
+    if isinstance(message, list):
+        fields = sorted(
+            {
+                str(field)
+                for entry in message
+                for change in entry.values()
+                for field in change.get("fields", [])
+            }
+        )
+    else:
+        fields = [str(message)] if message else []
+    security_event(request, event, target_user_id=target.pk, changed=fields)
 
 
 @admin.register(Country)

@@ -1,7 +1,8 @@
 """The "Customer service agent" group: exactly what agents need in the admin, no superuser.
 
-Agents look after users, companies, sites, memberships, authorizations and help
-contacts (view + change, add where they create data), read the outbox, and work
+Agents look after companies, sites, memberships, authorizations and help contacts
+(view + change, add where they create data), see users without changing them (user
+administration: passwords, e-mail, staff rights, is for superusers), read the outbox, and work
 in every application (all permissions of the apps except delete). The application
 permissions are computed from ContentType at call time, so a new model of an app
 is picked up the next time this runs (data migration, `seed_demo`).
@@ -16,7 +17,6 @@ AGENT_GROUP = "Customer service agent"
 
 PORTAL_PERMISSIONS = [
     "view_user",
-    "change_user",
     "view_company",
     "change_company",
     "view_site",
