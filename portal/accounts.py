@@ -11,14 +11,20 @@ from urllib.parse import quote
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F
+from django.http import HttpRequest
 from django.utils import translation
 
 from portal.models import Event, User
 from portal.notify import SecretUnavailable, absolute_url, made_at_send, notify
+from portal.observability import security_event
 
 PASSWORD_RESET = "account.password_reset"  # noqa: S105 - a kind of e-mail, not a password
 EMAIL_CONFIRMATION = "account.email_confirmation"
@@ -134,3 +140,25 @@ class AccountAdapter(DefaultAccountAdapter):
         return bool(url) and url_has_allowed_host_and_scheme(
             url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         )
+
+
+def user_end_other_sessions(*, user: User, request: HttpRequest) -> None:
+    """Every session of the user ends but this request's (its key is renewed)."""
+    User.objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+    user.refresh_from_db(fields=["sessions_epoch"])
+    update_session_auth_hash(request, user)
+
+
+def second_factor_added(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
+    """allauth's authenticator_added: a second factor enrolled ends the user's other
+    sessions (one opened with the password alone must not inherit it), and this session,
+    where the user has just typed a valid code, counts as having used it."""
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES:
+        return  # generated along with the TOTP, proves nothing by itself
+    user_end_other_sessions(user=user, request=request)
+    record_authentication(
+        request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True
+    )
+    security_event(request, "mfa_enrolled", method=authenticator.type)

@@ -1,5 +1,6 @@
 """The agents' admin: sign-in through allauth, MFA required, access decisions as actions."""
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
@@ -30,11 +31,21 @@ from portal.observability import security_event
 from portal.services import access_request_approve, access_request_refuse
 
 
+def session_used_mfa(request: HttpRequest) -> bool:
+    """This session completed a second factor (allauth's authentication records), not
+    merely a user who has one enrolled somewhere."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
 def staff_with_mfa(request: HttpRequest) -> bool:
-    """The admin opens only to active staff who signed in with a second factor enrolled."""
+    """The admin opens only to active staff whose session completed the second factor."""
     user = request.user
     return bool(
-        user.is_active and user.is_staff and is_mfa_enabled(user, [Authenticator.Type.TOTP])
+        user.is_active
+        and user.is_staff
+        and is_mfa_enabled(user, [Authenticator.Type.TOTP])
+        and session_used_mfa(request)
     )
 
 
@@ -57,6 +68,9 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
             _("Customer-service staff must use two-factor authentication: set it up to continue."),
         )
         return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': next_url})}")
+    if not session_used_mfa(request):
+        # signed in with the password alone (e.g. before enrolling): the code, now
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_url})}")
     return redirect(next_url)
 
 

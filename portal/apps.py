@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Customer Service Online")
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
         from django.db.models.signals import post_migrate
 
         from portal import security_events  # noqa: F401  (connects the signal receivers)
@@ -15,8 +16,11 @@ class PortalConfig(AppConfig):
             PASSWORD_RESET,
             email_confirmation_secrets,
             password_reset_secrets,
+            second_factor_added,
         )
         from portal.notify import register_secret_maker
+
+        authenticator_added.connect(second_factor_added, dispatch_uid="portal.mfa_added")
 
         register_secret_maker(PASSWORD_RESET, password_reset_secrets)
         register_secret_maker(EMAIL_CONFIRMATION, email_confirmation_secrets)

@@ -1,6 +1,7 @@
 """Platform models: the ID (User), tenants (Company) and who may do what."""
 
 import uuid
+from collections.abc import Iterator
 from typing import Any, Self
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from portal.applications import App
@@ -68,6 +70,9 @@ class User(AbstractUser):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     notification_prefs = models.JSONField(_("notification preferences"), default=dict, blank=True)
+    # Part of the session hash: raising it ends every session of the user but the one
+    # that keeps it (portal.accounts.user_end_other_sessions, e.g. on enrolling MFA).
+    sessions_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -80,6 +85,24 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str | None) -> str:
+        """Django's HMAC of the password, plus the sessions epoch once raised (at 0 the
+        hash is Django's own: sessions opened before the epoch existed stay valid)."""
+        value = f"{self.password}:{self.sessions_epoch}" if self.sessions_epoch else self.password
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def wants(self, event: str) -> bool:
         """Transactional messages always go out; others follow the user's preferences."""

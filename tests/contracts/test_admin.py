@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contracts.history import verify_chain
 from contracts.models import Contract, ContractStatus
+from tests.conftest import login_agent
 from tests.contracts.factories import contract_in, pdf_upload
 from tests.factories.portal import UserFactory
 
@@ -22,7 +23,7 @@ def agent_client(client):
     agent = UserFactory(email="agent@cs.test")
     make_agent([agent])
     Authenticator.objects.create(user=agent, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(agent)
+    login_agent(client, agent)
     return client
 
 

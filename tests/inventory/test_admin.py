@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from inventory.models import ChangeKind, ChangeStatus
 from inventory.services import change_request_submit
+from tests.conftest import login_agent
 from tests.inventory.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def agent_client(client, agent):
-    client.force_login(agent)
+    login_agent(client, agent)
     return client
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from invoices.models import Invoice, InvoiceEvent
 from portal.models import Event
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory, member
 from tests.invoices.factories import InvoiceFactory
 
@@ -21,7 +22,7 @@ def agent_client(client):
     agent = UserFactory(email="agent@cs.test")
     make_agent([agent])
     Authenticator.objects.create(user=agent, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(agent)
+    login_agent(client, agent)
     return client
 
 

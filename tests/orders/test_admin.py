@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from orders.models import OrderStatus
 from portal.agents import make_agent
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory
 from tests.orders.factories import CarrierFactory, OrderFactory, OrderLineFactory, ShipmentFactory
 
@@ -17,7 +18,7 @@ def agent_client(client):
     agent = UserFactory(email="agent@supplier.test")
     make_agent([agent])
     TOTP.activate(agent, generate_totp_secret())
-    client.force_login(agent)
+    login_agent(client, agent)
     return client
 
 

@@ -11,6 +11,7 @@ from django.utils import dateformat, timezone, translation
 from portal import notify
 from portal.models import Event, Notification
 from portal.tasks import outbox_sweep
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory
 from tests.portal.conftest import closed_port
 
@@ -263,7 +264,7 @@ def test_agents_see_the_outbox_in_the_admin(client, smtp_server):
     Authenticator.objects.create(  # agents work with TOTP switched on
         user=agent, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
     )
-    client.force_login(agent)
+    login_agent(client, agent)
 
     listing = client.get(reverse("admin:portal_notification_changelist"))
     detail = client.get(reverse("admin:portal_notification_change", args=[row.pk]))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from requests_inbox.models import Message, Request, Status
 from requests_inbox.services import request_submit
+from tests.conftest import login_agent
 from tests.factories.portal import SiteFactory
 from tests.requests_inbox.conftest import PDF
 
@@ -19,7 +20,7 @@ QUEUE = reverse("admin:requests_inbox_request_changelist")
 
 @pytest.fixture
 def agent_client(client, agent):
-    client.force_login(agent)
+    login_agent(client, agent)
     return client
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from portal.agents import AGENT_GROUP, ensure_agent_group, make_agent
 from portal.applications import App
 from portal.models import Authorization, Company
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_admin_sign_in_goes_through_allauth(client):
 
 
 def test_admin_login_next_to_another_host_is_ignored(client, agent):
-    client.force_login(agent)
+    login_agent(client, agent)
     response = client.get(reverse("admin:login") + "?next=https://evil.example/")
     assert response["Location"] == reverse("admin:index")
 
@@ -59,7 +60,7 @@ def test_staff_with_mfa_is_asked_for_the_code_at_sign_in(client, agent):
 
 
 def test_agent_with_mfa_works_in_the_admin_within_the_group_rights(client, agent, company):
-    client.force_login(agent)
+    login_agent(client, agent)
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:portal_authorization_changelist")).status_code == 200
     assert client.get(reverse("admin:portal_company_change", args=[company.pk])).status_code == 200
@@ -74,7 +75,7 @@ def test_agent_approves_and_refuses_requests_with_admin_actions(
     first, second = UserFactory(), UserFactory()
     a = Authorization.objects.create(user=first, company=company, app=App.ORDERS)
     b = Authorization.objects.create(user=second, company=company, app=App.ORDERS)
-    client.force_login(agent)
+    login_agent(client, agent)
     url = reverse("admin:portal_authorization_changelist")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"action": "approve", "_selected_action": [a.pk]})
@@ -119,7 +120,7 @@ def test_seed_demo_makes_the_agent_a_group_member_without_superuser():
 
 def test_agent_cannot_make_anyone_staff_or_superuser(client, agent):
     customer = UserFactory(email="customer@acme.test")
-    client.force_login(agent)
+    login_agent(client, agent)
     url = reverse("admin:portal_user_change", args=[customer.pk])
     page = client.get(url).content.decode()
     assert 'name="is_superuser"' not in page and 'name="groups"' not in page
@@ -143,7 +144,7 @@ def test_agent_cannot_make_anyone_staff_or_superuser(client, agent):
 
 def test_agent_changes_an_authorization_only_through_actions(client, agent, company):
     auth = Authorization.objects.create(user=UserFactory(), company=company, app=App.ORDERS)
-    client.force_login(agent)
+    login_agent(client, agent)
     page = client.get(reverse("admin:portal_authorization_change", args=[auth.pk])).content
     assert b'name="role"' not in page and b'name="status"' not in page
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from inventory.models import ChangeKind
 from inventory.services import change_request_submit
 from requests_inbox.services import request_reply
-from tests.conftest import login
+from tests.conftest import login, login_agent
 from tests.factories.portal import SiteFactory, UserFactory
 from tests.inventory.conftest import make_online
 from tests.inventory.factories import ItemFactory
@@ -75,7 +75,7 @@ def test_payloads_in_a_request_render_escaped_everywhere(
             if mimetype == "text/html":
                 _assert_escaped(content)
 
-    client.force_login(agent)
+    login_agent(client, agent)
     admin_page = client.get(reverse("admin:requests_inbox_request_change", args=[request.pk]))
     assert admin_page.status_code == 200
     _assert_escaped(admin_page.content.decode())

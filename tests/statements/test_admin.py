@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from portal.agents import make_agent
 from statements.models import Payment
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory
 from tests.statements.factories import CreditNoteFactory, InvoiceFactory, PaymentFactory
 
@@ -19,7 +20,7 @@ def agent_client(client):
     user = UserFactory(email="agent@supplier.test")
     make_agent([user])
     TOTP.activate(user, generate_totp_secret())
-    client.force_login(user)
+    login_agent(client, user)
     return client
 
 
