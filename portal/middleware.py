@@ -111,14 +111,16 @@ class PortalCSPMiddleware(CSPMiddleware):
 
 
 class RejectNullCharactersMiddleware:
-    """A NUL character in a query string or form field is never legitimate input:
-    answer 400 (Bad Request) before any view, so no raw parameter can reach the
-    database with one (PostgreSQL refuses them with an error)."""
+    """A NUL character in the URL path, a query string or a form field is never
+    legitimate input: answer 400 (Bad Request) before any view, so no raw value can
+    reach the database with one (PostgreSQL refuses them with an error)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            raise BadRequest("NUL character in the URL path")
         if self._has_nul(request.GET) or (request.method == "POST" and self._has_nul(request.POST)):
             raise BadRequest("NUL character in the request parameters")
         return self.get_response(request)
@@ -128,3 +130,24 @@ class RejectNullCharactersMiddleware:
         return any(
             "\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()
         )
+
+
+class PrivateResponsesMiddleware:
+    """No browser or shared cache keeps what a signed-in user was shown (ASVS 8.2.1):
+    pages, PDFs and exports answer `Cache-Control: private, no-store`, whatever a view
+    set; other responses get it unless their view chose a policy. Every response says
+    which browser features the portal never uses (`Permissions-Policy`).
+
+    Placed after WhiteNoise, whose static files stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or not response.has_header("Cache-Control"):
+            response.headers["Cache-Control"] = "private, no-store"
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
