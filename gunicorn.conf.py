@@ -1,0 +1,23 @@
+"""gunicorn settings of the web tier (read from the working directory; the image's CMD
+names it). Command-line options still override these.
+
+- X-Forwarded-Proto/-For are believed only from FORWARDED_ALLOW_IPS (comma-separated
+  addresses of the TLS proxy; default 127.0.0.1): from anywhere else the scheme stays
+  what the connection is, so a client cannot claim HTTPS.
+- No `Server` banner naming the software.
+"""
+
+import os
+
+from gunicorn.http import wsgi
+
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+_default_headers = wsgi.Response.default_headers
+
+
+def _headers_without_server_banner(self):
+    return [line for line in _default_headers(self) if not line.lower().startswith("server:")]
+
+
+wsgi.Response.default_headers = _headers_without_server_banner
