@@ -34,6 +34,7 @@ from invoices.models import (
     ShareLink,
     ZipJob,
 )
+from portal.access import has_app_role
 from portal.applications import App
 from portal.files import ZIP, store_bytes
 from portal.models import Authorization, Company, Event, User
@@ -585,11 +586,14 @@ def revoke_link(*, invoice: Invoice, link_id: int, user: User) -> ShareLink:
 
 
 def find_share_link(token: str) -> tuple[ShareLink | None, str]:
-    """(link, state) with state "ok", "unknown", "revoked" or "expired"."""
+    """(link, state) with state "ok", "unknown", "revoked", "expired" or "closed" (its
+    sender no longer has access to the company's invoices)."""
     if not token or len(token) > 100:
         return None, "unknown"
     link = (
-        ShareLink.objects.select_related("invoice", "invoice__company", "invoice__billing_account")
+        ShareLink.objects.select_related(
+            "invoice", "invoice__company__country", "invoice__billing_account", "created_by"
+        )
         .filter(token_hash=ShareLink.hash_token(token))
         .first()
     )
@@ -599,6 +603,10 @@ def find_share_link(token: str) -> tuple[ShareLink | None, str]:
         return link, "revoked"
     if link.expires_at <= timezone.now():
         return link, "expired"
+    # A link dies with its sender's access to the invoices of the company.
+    creator = link.created_by
+    if creator is None or not has_app_role(creator, link.invoice.company, App.INVOICES):
+        return link, "closed"
     ShareLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
     return link, "ok"
 
