@@ -168,14 +168,22 @@ def pages(ctx: Context) -> list[Page]:
             "orders guest lookup",
             reverse("orders:guest"),
             method="POST",
-            data={"customer_number": ctx.company.customer_number, "reference": _number(middle)},
+            data={
+                "customer_number": ctx.company.customer_number,
+                "order_number": _number(middle),
+                "proof": f"BPO-{middle // 3:06d}",
+            },
             target_p95_ms=50,
         ),
         Page(
             "orders guest lookup (wrong customer)",
             reverse("orders:guest"),
             method="POST",
-            data={"customer_number": "0000000", "reference": _number(middle)},
+            data={
+                "customer_number": "0000000",
+                "order_number": _number(middle),
+                "proof": f"BPO-{middle // 3:06d}",
+            },
             target_p95_ms=50,
         ),
     ]

@@ -38,8 +38,8 @@ from contracts.models import (
 from portal import documents, exports, files
 from portal.access import app_view, company_admin_required, has_app_role, public_view
 from portal.applications import App
+from portal.client_address import client_ip
 from portal.models import Authorization, Role, User
-from portal.observability import client_ip
 from portal.pagination import page_of
 
 PAGE_SIZE = 25

@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -34,6 +33,8 @@ from invoices.models import (
     ShareLink,
     ZipJob,
 )
+from portal import ratelimits
+from portal.access import has_app_role
 from portal.applications import App
 from portal.files import ZIP, store_bytes
 from portal.models import Authorization, Company, Event, User
@@ -461,13 +462,14 @@ def clean_recipients(raw: str | Iterable[str]) -> list[str]:
     return addresses
 
 
+# Copies e-mailed per user and hour (one per recipient), on the shared rate limiter;
+# sending stays possible while Redis is down.
+COPY_QUOTA = ratelimits.Limit("invoices:copies", COPIES_PER_HOUR, 3600, ratelimits.ALLOW)
+
+
 def _take_copy_quota(user: User, count: int) -> None:
-    """At most COPIES_PER_HOUR copies per user per clock hour (shared cache: all web nodes)."""
-    hour = timezone.now().strftime("%Y%m%d%H")
-    key = f"invoices:copies:{user.pk}:{hour}"
-    cache.add(key, 0, timeout=3700)
-    used = cache.get(key, 0)
-    if used + count > COPIES_PER_HOUR:
+    """At most COPIES_PER_HOUR copies per user and hour; a refused batch uses up nothing."""
+    if not ratelimits.hit((COPY_QUOTA, (str(user.pk),)), amount=count).allowed:
         raise ValidationError(
             _(
                 "You have sent too many copies in the last hour (%(max)s at most). "
@@ -476,10 +478,6 @@ def _take_copy_quota(user: User, count: int) -> None:
             % {"max": COPIES_PER_HOUR},
             code="rate_limited",
         )
-    try:
-        cache.incr(key, count)
-    except ValueError:
-        cache.set(key, count, timeout=3700)
 
 
 def new_link_token() -> str:
@@ -594,11 +592,14 @@ def revoke_link(*, invoice: Invoice, link_id: int, user: User) -> ShareLink:
 
 
 def find_share_link(token: str) -> tuple[ShareLink | None, str]:
-    """(link, state) with state "ok", "unknown", "revoked" or "expired"."""
+    """(link, state) with state "ok", "unknown", "revoked", "expired" or "closed" (its
+    sender no longer has access to the company's invoices)."""
     if not token or len(token) > 100:
         return None, "unknown"
     link = (
-        ShareLink.objects.select_related("invoice", "invoice__company", "invoice__billing_account")
+        ShareLink.objects.select_related(
+            "invoice", "invoice__company__country", "invoice__billing_account", "created_by"
+        )
         .filter(token_hash=ShareLink.hash_token(token))
         .first()
     )
@@ -608,6 +609,10 @@ def find_share_link(token: str) -> tuple[ShareLink | None, str]:
         return link, "revoked"
     if link.expires_at <= timezone.now():
         return link, "expired"
+    # A link dies with its sender's access to the invoices of the company.
+    creator = link.created_by
+    if creator is None or not has_app_role(creator, link.invoice.company, App.INVOICES):
+        return link, "closed"
     ShareLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
     return link, "ok"
 

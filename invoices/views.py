@@ -400,7 +400,7 @@ def _shared_or_gone(
     link, state = services.find_share_link(token)
     if state == "ok":
         return link, None
-    status = 410 if state in ("revoked", "expired") else 404
+    status = 410 if state in ("revoked", "expired", "closed") else 404
     response = render(request, "invoices/shared_gone.html", {"state": state}, status=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

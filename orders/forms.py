@@ -46,8 +46,14 @@ class GuestLookupForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    reference = forms.CharField(
-        label=_("Order number or purchase order number"),
+    order_number = forms.CharField(
+        label=_("Order number"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    proof = forms.CharField(
+        label=_("Purchase order number or delivery postcode"),
+        help_text=_("Either one, as on the order: it shows the order is yours."),
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )

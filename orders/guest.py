@@ -1,15 +1,20 @@
-"""Guest lookup: customer number + order or PO number -> the basic status only.
+"""Guest lookup: customer number + order number + a second fact -> the basic status only.
 
-The same two queries run whether the order is unknown or the customer number is
-wrong, and customer numbers are compared in constant time, so neither the answer
-nor its timing tells the two cases apart. Nothing else leaves this module: no
-prices, addresses, names or line details.
+Order numbers are sequential, so a number alone proves nothing: the guest also gives
+a fact only the customer has, the order's purchase order number or the delivery
+postcode. Every value is compared without regard to case or spaces: "po-2026 17"
+finds "PO-202617", " g-100 " finds "G-100".
+
+The same two queries run whatever part is wrong, and customer numbers and facts are
+compared in constant time, so neither the answer nor its timing tells which part was
+wrong. Nothing else leaves this module: no prices, addresses, names or line details.
 """
 
 import hmac
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Max
+from django.db.models.functions import Upper
 
 from orders.models import Order, Shipment
 
@@ -34,11 +39,21 @@ class GuestStatus:
     parcels: list[Parcel] = field(default_factory=list)
 
 
-def guest_lookup(*, customer_number: str, reference: str) -> list[GuestStatus]:
-    customer = customer_number.strip().encode()
-    reference = reference.strip()
+def compact(value: str) -> str:
+    """A reference as compared: upper case, without spaces."""
+    return "".join(value.split()).upper()
+
+
+def _same(stored: str | None, given: bytes) -> bool:
+    return hmac.compare_digest(compact(stored or "").encode(), given) and bool(stored)
+
+
+def guest_lookup(*, customer_number: str, order_number: str, proof: str) -> list[GuestStatus]:
+    customer = compact(customer_number).encode()
+    fact = compact(proof).encode()
     candidates = list(
-        Order.objects.filter(Q(number=reference) | Q(customer_po=reference))
+        Order.objects.annotate(number_key=Upper("number"))
+        .filter(number_key=compact(order_number))
         .annotate(
             planned_delivery=Max("lines__planned_delivery_on"),
             last_delivery=Max("lines__delivered_on"),
@@ -51,12 +66,17 @@ def guest_lookup(*, customer_number: str, reference: str) -> list[GuestStatus]:
             "planned_delivery",
             "last_delivery",
             "company__customer_number",
+            "customer_po",
+            "ship_to__postal_code",
         )
         .order_by("-ordered_on", "pk")[:MAX_CANDIDATES]
     )
     matched = []
-    for row in candidates:  # every candidate is compared: no early exit
-        if hmac.compare_digest(row["company__customer_number"].encode(), customer):
+    for row in candidates:  # every candidate and fact is compared: no early exit
+        same_customer = _same(row["company__customer_number"], customer)
+        same_po = _same(row["customer_po"], fact)
+        same_postcode = _same(row["ship_to__postal_code"], fact)
+        if same_customer & (same_po | same_postcode):
             matched.append(row)
     ids = [row["pk"] for row in matched] or [0]
     parcels: dict[int, list[Parcel]] = {}

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -203,6 +204,8 @@ class Order(models.Model):
             models.Index(fields=["ship_to", "ordered_on", "id"], name="order_shipto_date"),
             models.Index(fields=["company", "customer_po", "id"], name="order_company_po"),
             models.Index(fields=["number"], name="order_number"),
+            # The guest lookup compares order numbers without regard to case.
+            models.Index(Upper("number"), name="order_number_upper"),
             models.Index(fields=["customer_po"], name="order_po"),
         ]
         verbose_name = _("order")

@@ -6,6 +6,7 @@ another company is a 404, exactly like a missing one.
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,16 +18,17 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from orders import guest_limits, services
+from orders import services
 from orders.filters import DEFAULT_SORT, SORTS, OrderFilterForm
 from orders.forms import GuestLookupForm, ReportEmailForm, SaveReportForm, ScheduleForm
-from orders.guest import guest_lookup
+from orders.guest import compact, guest_lookup
 from orders.models import Order, ReportSchedule, SavedReport
 from orders.report_files import download_response, table
 from orders.reports import ORDER_COLUMNS, STANDARD_REPORTS, resolve_report
-from portal import exports
+from portal import exports, ratelimits
 from portal.access import app_view, public_view
 from portal.applications import App
+from portal.client_address import client_ip
 from portal.pagination import IdsFirstPaginator
 
 log = logging.getLogger(__name__)
@@ -291,8 +293,17 @@ def schedule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("orders:reports")
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _guest_limits(request: HttpRequest, customer_number: str) -> list:
+    """Per client address and per (customer number, client address), never per customer
+    number alone: nobody can use up a customer's lookups. Refused when Redis is down."""
+    client = client_ip(request) or "unknown"
+    per_client = ratelimits.Limit(
+        "guest:client", settings.GUEST_LOOKUP_LIMIT_PER_IP, 60, ratelimits.REFUSE
+    )
+    per_customer = ratelimits.Limit(
+        "guest:customer-client", settings.GUEST_LOOKUP_LIMIT_PER_CUSTOMER, 60, ratelimits.REFUSE
+    )
+    return [(per_client, (client,)), (per_customer, (compact(customer_number), client))]
 
 
 @public_view
@@ -303,10 +314,8 @@ def guest_lookup_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         customer_number = form.cleaned_data["customer_number"]
         try:
-            verdict = guest_limits.check(
-                client_address=_client_address(request), customer_number=customer_number
-            )
-        except guest_limits.CacheUnavailable as exc:
+            verdict = ratelimits.hit(*_guest_limits(request, customer_number))
+        except ratelimits.LimiterUnavailable as exc:
             log.warning("guest lookup limiter unavailable", extra={"error": str(exc)})
             response = render(request, "orders/guest_unavailable.html", status=503)
             response.headers["Retry-After"] = "60"
@@ -322,7 +331,9 @@ def guest_lookup_view(request: HttpRequest) -> HttpResponse:
             return response
         context["searched"] = True
         context["results"] = guest_lookup(
-            customer_number=customer_number, reference=form.cleaned_data["reference"]
+            customer_number=customer_number,
+            order_number=form.cleaned_data["order_number"],
+            proof=form.cleaned_data["proof"],
         )
     response = render(request, "orders/guest_lookup.html", context)
     response.headers["Cache-Control"] = "private, no-store"

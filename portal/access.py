@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from portal.models import ROLE_RANK, Authorization, Company, Role, User
+from portal.models import ROLE_RANK, Authorization, Company, Membership, Role, User
 from portal.observability import security_event
 
 Decision = str  # "ok" | "no-company" | "unavailable" | "request-access" | "forbidden"
@@ -33,7 +33,16 @@ def authorization_for(user: User, company: Company, app: str) -> Authorization |
 
 
 def has_app_role(user: User, company: Company | None, app: str, role: str = Role.VIEWER) -> bool:
-    """True when the user may use `app` of `company` with at least `role`."""
+    """True when the user may use `app` of `company` with at least `role`.
+
+    Also for the holder of something that works without a session (a calendar feed, a
+    share link, a scheduled report): an inactive user, or one no longer a member of the
+    company, has no role there, whatever authorizations are left behind.
+    """
+    if company is None or not user.is_active:
+        return False
+    if not Membership.objects.filter(user=user, company=company).exists():
+        return False
     return decide(user, company, app, role) == "ok"
 
 

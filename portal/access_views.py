@@ -9,8 +9,8 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import services
+from portal import ratelimits, services
 from portal.access import company_admin_required, public_view
 from portal.applications import CATALOGUE, App
 from portal.forms import (
@@ -33,31 +33,15 @@ from portal.forms import (
 from portal.middleware import ACTIVE_COMPANY_KEY
 from portal.models import Authorization, Country, HelpContact, Membership, Role, Topic
 
-# Unknown customer numbers a user may try per hour: enough for typos, too few to
-# discover which customer numbers exist.
-LOOKUP_LIMIT = 10
-LOOKUP_WINDOW = 3600
+# Requests by customer number, per requester and hour: each one tells whether the number
+# exists and e-mails that company's deciders. Allowed through while Redis is down.
+REQUESTS_BY_NUMBER = ratelimits.Limit("access-request:by-number", 10, 3600, ratelimits.ALLOW)
+# Mistakes in the form itself do not use up the allowance.
+_FORM_MISTAKES = {"required", "unknown_app", "unknown_role", "customer_number_required"}
 
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _lookup_key(request: HttpRequest) -> str:
-    return f"portal:access-lookup:{request.user.pk}"
-
-
-def _lookups_exhausted(request: HttpRequest) -> bool:
-    return cache.get(_lookup_key(request), 0) >= LOOKUP_LIMIT
-
-
-def _count_failed_lookup(request: HttpRequest) -> None:
-    key = _lookup_key(request)
-    cache.add(key, 0, LOOKUP_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LOOKUP_WINDOW)
 
 
 def request_access(request: HttpRequest) -> HttpResponse:
@@ -76,11 +60,12 @@ def request_access(request: HttpRequest) -> HttpResponse:
         ]
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["customer_number"]
-        if number and _lookups_exhausted(request):
+        verdict = ratelimits.hit((REQUESTS_BY_NUMBER, (str(request.user.pk),))) if number else None
+        if verdict is not None and not verdict.allowed:
             form.add_error(
                 "customer_number",
                 _(
-                    "Too many unknown customer numbers: try again in an hour, "
+                    "Too many requests by customer number: try again in an hour, "
                     "or contact customer service."
                 ),
             )
@@ -95,21 +80,31 @@ def request_access(request: HttpRequest) -> HttpResponse:
                     customer_number=number,
                 )
             except ValidationError as error:
-                field = None
-                if error.code == "unknown_company":
-                    field = "customer_number"
-                    _count_failed_lookup(request)
+                if verdict is not None and error.code in _FORM_MISTAKES:
+                    ratelimits.refund(verdict)
+                field = "customer_number" if error.code == "unknown_company" else None
                 form.add_error(field, error)
             else:
-                messages.success(
-                    request,
-                    _("Your request for %(app)s has been sent to %(company)s's administrators.")
-                    % {"app": auth.get_app_display(), "company": auth.company.name},
-                )
+                if number:  # not named: the number may have been guessed
+                    text = _(
+                        "Your request for %(app)s has been sent. The company's administrators "
+                        "decide and you will receive their answer by e-mail."
+                    ) % {"app": auth.get_app_display()}
+                else:
+                    text = _(
+                        "Your request for %(app)s has been sent to %(company)s's administrators."
+                    ) % {"app": auth.get_app_display(), "company": auth.company.name}
+                messages.success(request, text)
                 return redirect(f"{reverse('portal:request_access')}?app={auth.app}")
+    # A company is named only to its members: a request by customer number shows the number.
     requests = (
         Authorization.objects.filter(user=request.user)
         .select_related("company")
+        .annotate(
+            is_member=Exists(
+                Membership.objects.filter(user=request.user, company=OuterRef("company"))
+            )
+        )
         .order_by("-requested_at")
     )
     return render(

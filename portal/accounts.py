@@ -4,6 +4,9 @@ Links in the ID e-mails (verification, password reset) are built from
 PORTAL_BASE_URL, never from the request's Host header, and only when the e-mail
 is sent: the outbox keeps the user's or address's id, never the key (both keys are
 derived from the server's SECRET_KEY, so one made at send time works).
+The client address comes from portal.client_address (the trusted proxy), and failed
+sign-ins are limited per client and per (client, account), never per account alone:
+nobody can lock another person out by failing with their e-mail address.
 """
 
 from typing import Any
@@ -17,11 +20,13 @@ from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import translation
 
+from portal import ratelimits
+from portal.client_address import client_ip
 from portal.models import Event, User
 from portal.notify import SecretUnavailable, absolute_url, made_at_send, notify
 from portal.observability import security_event
@@ -54,6 +59,24 @@ def email_confirmation_secrets(*, email_address_id: int) -> dict[str, str]:
 def reset_password_from_key_url(key: str) -> str:
     template = absolute_url("account_reset_password_from_key", uidb36="UID", key="KEY")
     return template.replace("UID-KEY", quote(key))
+
+
+# Failed password sign-ins. Per client: a password-guessing client is slowed whatever the
+# accounts it tries. Per (client, account): five wrong passwords for one account from one
+# client. No limit per account alone: the account's owner, on a client that has not
+# failed, always gets in with the right password. A cache outage lets sign-ins through.
+SIGN_IN_FAILURES_PER_CLIENT = ratelimits.Limit("sign-in:client", 10, 60, ratelimits.ALLOW)
+SIGN_IN_FAILURES_PER_CLIENT_ACCOUNT = ratelimits.Limit(
+    "sign-in:client-account", 5, 300, ratelimits.ALLOW
+)
+
+
+def _sign_in_checks(request: HttpRequest, login: str) -> list:
+    client = client_ip(request) or "unknown"
+    return [
+        (SIGN_IN_FAILURES_PER_CLIENT, (client,)),
+        (SIGN_IN_FAILURES_PER_CLIENT_ACCOUNT, (client, login.strip().lower())),
+    ]
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -140,6 +163,32 @@ class AccountAdapter(DefaultAccountAdapter):
         return bool(url) and url_has_allowed_host_and_scheme(
             url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         )
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's own limits (MFA codes, sign-up, resets) key on the same address."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Count the attempt as a failure before checking it; a right password gives it back."""
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        verdict = ratelimits.hit(*_sign_in_checks(request, login))
+        if not verdict.allowed:
+            raise self.validation_error("too_many_login_attempts")
+        self._sign_in_verdict = verdict
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        verdict = getattr(self, "_sign_in_verdict", None)
+        if verdict is not None:
+            ratelimits.refund(verdict)
+            self._sign_in_verdict = None
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        """After a password reset its owner may sign in at once from where they reset it."""
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        ratelimits.reset(*_sign_in_checks(request, login)[1:])
 
 
 def user_end_other_sessions(*, user: User, request: HttpRequest) -> None:

@@ -93,3 +93,40 @@ def log_level(name: str, default: str = "INFO") -> str:
         raise ImproperlyConfigured(f"expected one of {', '.join(sorted(LOG_LEVELS))}")
     logging.getLevelName(value)
     return value
+
+
+def network_list(name: str, default: str = "") -> list[str]:
+    """Comma-separated IP addresses or networks (`10.0.0.5`, `172.16.0.0/12`), checked now."""
+    import ipaddress
+
+    raw = os.environ.get(name, default)
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{item!r} is not an IP address or network") from None
+    return items
+
+
+def redis_caches(url: str, *, timeout: float = 2) -> dict[str, dict[str, Any]]:
+    """The two caches on Redis and what each does when Redis cannot be reached.
+
+    "default" (django-redis, IGNORE_EXCEPTIONS): reads miss, writes are dropped and
+    add() answers False, so sessions (cached_db) and pages carry on while a lock that
+    could not be taken is never granted. "limits": errors reach portal.ratelimits, which
+    applies the failure mode each limit states (refuse or allow).
+    """
+    timeouts = {"SOCKET_CONNECT_TIMEOUT": timeout, "SOCKET_TIMEOUT": timeout}
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {**timeouts, "IGNORE_EXCEPTIONS": True},
+        },
+        "limits": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": timeouts,
+        },
+    }

@@ -35,6 +35,18 @@ COUNTRIES = [
     ("BR", "Brazil", "Brésil", [App.ORDERS, App.INVOICES, App.REQUESTS, App.INVENTORY], [], "BRL"),
 ]
 
+# Delivery postcodes of the demo sites (a guest proves an order with one of them).
+POSTAL_CODES = {
+    "Paris": "92800",
+    "Lyon": "69003",
+    "Lille": "59000",
+    "New York": "10001",
+    "Austin": "78701",
+    "München": "80331",
+    "London": "EC2A 4BX",
+    "São Paulo": "01310-100",
+}
+
 COMPANIES = [
     # customer number, name, country, services assistant, sites
     (
@@ -131,7 +143,7 @@ def seed_platform() -> World:
         )
         world.companies[number] = company
         for code, site_name, city in sites:
-            Site.objects.get_or_create(
+            site, _ = Site.objects.get_or_create(
                 company=company,
                 code=code,
                 defaults={
@@ -141,6 +153,9 @@ def seed_platform() -> World:
                     "address": f"{site_name}\n{city}",
                 },
             )
+            if not site.postal_code and city in POSTAL_CODES:
+                site.postal_code = POSTAL_CODES[city]
+                site.save(update_fields=["postal_code"])
     for email, first, last, lang, staff, memberships in USERS:
         user = User.objects.filter(email=email).first()
         if user is None:

@@ -171,6 +171,7 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, verbose_name=_("country"))
 
     objects = TenantQuerySet.as_manager()

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from portal.client_address import client_ip
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 security_log = logging.getLogger("portal.security")
 
@@ -33,10 +35,6 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
         return True
-
-
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def security_event(request: HttpRequest | None, event: str, **fields: Any) -> None:

@@ -112,12 +112,18 @@ def _notify_deciders(auth: Authorization) -> int:
         .filter(user__is_active=True)
         .select_related("user")
     ]
+    # Someone outside the company (asking by customer number) has shown nothing yet: the
+    # e-mail carries none of their free text (name, justification), only their verified
+    # address; the deciders read the justification in the portal.
+    colleague = Membership.objects.filter(user=requester, company=auth.company).exists()
     context: dict[str, Any] = {
-        "requester": requester.get_full_name() or requester.email,
+        "requester": (requester.get_full_name() or requester.email)
+        if colleague
+        else requester.email,
         "requester_email": requester.email,
         "company_name": auth.company.name,
         "customer_number": auth.company.customer_number,
-        "justification": auth.justification,
+        "justification": auth.justification if colleague else "",
     }
     if admins:
         link = absolute_url("portal:my_company") + f"?company={auth.company_id}"

@@ -20,6 +20,8 @@ from portal.configuration import (
     database_url,
     env_or_exit,
     log_level,
+    network_list,
+    redis_caches,
     strict_bool,
     url_reader,
 )
@@ -142,16 +144,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery -----------------------------------------------------------
 REDIS_URL = env_or_exit(url_reader(REDIS_SCHEMES), "REDIS_URL", default="")
 if REDIS_URL:
-    _redis = {
-        "LOCATION": REDIS_URL,
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-    }
-    CACHES = {
-        # Degrades when Redis is down (sessions, sign-in throttles carry on).
-        "default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", **_redis},
-        # Fails closed: limits that must hold answer 503 when Redis is down.
-        "limits": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis},
-    }
+    CACHES = redis_caches(REDIS_URL)
     if TESTING:
         # Parallel test processes (and earlier runs) share the Redis server: each run and
         # process gets its own keys, so rate-limit counters never leak between them.
@@ -159,9 +152,8 @@ if REDIS_URL:
             os.environ.get("PYTEST_XDIST_TESTRUNUID", os.getpid()),
             os.environ.get("PYTEST_XDIST_WORKER", "main"),
         )
-        CACHES["default"]["BACKEND"] = "portal.cache_backends.PrefixedResilientRedisCache"
-        CACHES["limits"]["BACKEND"] = "portal.cache_backends.PrefixedRedisCache"
         for alias in CACHES.values():
+            alias["BACKEND"] = "portal.cache_backends.PrefixedRedisCache"
             alias["KEY_PREFIX"] = prefix
 else:
     CACHES = {
@@ -261,8 +253,12 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_ADAPTER = "portal.accounts.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Password sign-ins are limited by portal.accounts (per client and per (client, account),
+# allowed through while Redis is down); allauth's "login_failed" here guards the second
+# factor only (its key is the user), and, like sign-up and resets, refuses while Redis is
+# down (its lock cannot be taken).
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    "login": "",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -392,7 +388,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Rate limits (guest order lookup etc.) ------------------------------------------
+# --- Client address and rate limits (portal.client_address, portal.ratelimits) -------
+# Addresses or networks of the reverse proxies in front of the application: only a
+# connection from one of them has its X-Forwarded-For believed (portal.client_address).
+TRUSTED_PROXIES = env_or_exit(network_list, "TRUSTED_PROXIES", default="")
 GUEST_LOOKUP_LIMIT_PER_IP = env_or_exit(env.int, "GUEST_LOOKUP_LIMIT_PER_IP", default=10)
 GUEST_LOOKUP_LIMIT_PER_CUSTOMER = env_or_exit(
     env.int, "GUEST_LOOKUP_LIMIT_PER_CUSTOMER", default=10

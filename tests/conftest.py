@@ -27,6 +27,14 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_limits_cache():
+    """Rate-limit counters (portal.ratelimits) never carry over from one test to the next."""
+    from django.core.cache import caches
+
+    caches["limits"].clear()
+
+
 @pytest.fixture
 def country(db):
     return CountryFactory()

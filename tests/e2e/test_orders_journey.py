@@ -19,7 +19,9 @@ def orders(e2e_world):
     carrier = CarrierFactory(
         name="Rapid Parcel", tracking_url_template="https://carrier.example/track?n={tracking}"
     )
-    shipped = OrderFactory(company=company, number="4500001", status=OrderStatus.SHIPPED)
+    shipped = OrderFactory(
+        company=company, number="4500001", customer_po="PO-2026-117", status=OrderStatus.SHIPPED
+    )
     OrderLineFactory(order=shipped, part_number="7X06-A1B2")
     ShipmentFactory(order=shipped, carrier=carrier, tracking_number="1Z 999/AA")
     OrderFactory(company=company, number="4500002", status=OrderStatus.CONFIRMED)
@@ -67,9 +69,17 @@ def test_filter_save_report_download_and_track(page, live_server, e2e_world, ord
 def test_guest_checks_an_order_status(page, live_server, e2e_world, orders):
     page.goto(url_for(live_server, "orders:guest"))
     page.get_by_label("Customer number").fill(e2e_world.company.customer_number)
-    page.get_by_label("Order number or purchase order number").fill("4500001")
+    page.get_by_label("Order number", exact=True).fill("4500001")
+    # the order number alone is not enough: the second fact is checked
+    page.get_by_label("Purchase order number or delivery postcode").fill("PO-9999")
     page.get_by_role("button", name="Check the status").click()
     results = page.locator(".guest-results")
+    expect(results).to_contain_text("We found no order matching these details")
+    expect(page.get_by_label("Order number", exact=True)).to_have_value(
+        "4500001"
+    )  # nothing typed is lost
+    page.get_by_label("Purchase order number or delivery postcode").fill("po-2026-117")
+    page.get_by_role("button", name="Check the status").click()
     expect(results).to_contain_text("Shipped")
     expect(results.get_by_role("link", name=re.compile("Track"))).to_have_attribute(
         "href", "https://carrier.example/track?n=1Z%20999%2FAA"

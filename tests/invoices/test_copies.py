@@ -179,3 +179,24 @@ def test_copy_mail_of_a_french_sender_is_french_with_a_french_pdf(
     (mail,) = mailoutbox
     assert "facture F-FR2" in mail.subject
     assert _pdf_title_and_language(mail.attachments[0][1]) == ("Facture F-FR2", "fr")
+
+
+def test_a_refused_batch_uses_up_nothing_and_copies_survive_a_redis_outage(
+    viewer, company, settings
+):
+    from portal.configuration import redis_caches
+
+    invoice = InvoiceFactory(company=company)
+    services.send_copy(
+        invoice=invoice, user=viewer, recipients=[f"a{j}@ok.test" for j in range(10)]
+    )
+    services.send_copy(invoice=invoice, user=viewer, recipients=[f"b{j}@ok.test" for j in range(5)])
+    with pytest.raises(Exception) as exc:
+        services.send_copy(
+            invoice=invoice, user=viewer, recipients=[f"c{j}@ok.test" for j in range(6)]
+        )
+    assert exc.value.code == "rate_limited"
+    services.send_copy(invoice=invoice, user=viewer, recipients=[f"d{j}@ok.test" for j in range(5)])
+    # the copy quota lets sending through when its counters cannot be reached
+    settings.CACHES = redis_caches("redis://127.0.0.1:1/0", timeout=0.2)
+    services.send_copy(invoice=invoice, user=viewer, recipients=["e@ok.test"])

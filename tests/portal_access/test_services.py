@@ -27,9 +27,11 @@ def test_request_by_customer_number_creates_a_pending_authorization_and_mails_th
     assert not Membership.objects.filter(user=newcomer).exists()
     [mail] = mailoutbox
     assert mail.to == [company_admin.email]
-    assert "Nina New" in mail.subject and "Invoices On-Line" in mail.subject
+    assert "new@acme.test" in mail.subject and "Invoices On-Line" in mail.subject
     assert f"http://127.0.0.1:8000/company/?company={company.pk}" in mail.body
-    assert "I pay the invoices." in mail.body
+    # an outsider's free text (name, justification) is not e-mailed: it is read in the portal
+    assert "Nina New" not in mail.body and "I pay the invoices." not in mail.body
+    assert "read their justification before you decide" in mail.body
 
 
 def test_admin_mail_is_in_the_admins_language(company, mailoutbox, send_mail):

@@ -1,7 +1,10 @@
 """With Redis down, signing in and browsing still work (the cache degrades)."""
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
+
+from portal.configuration import redis_caches
 
 pytestmark = pytest.mark.django_db
 
@@ -10,19 +13,8 @@ CLOSED_PORT = "redis://127.0.0.1:6399/0"
 
 @pytest.fixture
 def redis_down(settings):
-    options = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.cache_backends.ResilientRedisCache",
-            "LOCATION": CLOSED_PORT,
-            "OPTIONS": options,
-        },
-        "limits": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CLOSED_PORT,
-            "OPTIONS": options,
-        },
-    }
+    """The production caches (portal.configuration.redis_caches) on a closed port."""
+    settings.CACHES = redis_caches(CLOSED_PORT, timeout=0.2)
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 
@@ -39,3 +31,15 @@ def test_health_check_names_the_cache_when_redis_is_down(client, redis_down):
     response = client.get(reverse("portal:healthz"))
     assert response.status_code == 503 and "cache" in response.json()
     assert response.json()["cache"].startswith("error")
+
+
+def test_a_lock_is_not_granted_while_redis_is_down(redis_down):
+    """cache.add() is how a lock is taken: with Redis down it must answer no, not yes."""
+    assert not caches["default"].add("lock:statement-render:42", "me", 30)
+    assert caches["default"].get("lock:statement-render:42") is None
+
+
+def test_wrong_passwords_are_still_refused_with_redis_down(client, viewer, redis_down):
+    response = client.post(reverse("account_login"), {"login": viewer.email, "password": "wrong"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
