@@ -43,8 +43,12 @@ class InvoicesConfig(AppConfig):
     verbose_name = _("Invoices On-Line")
 
     def ready(self) -> None:
+        from invoices.jobs import KINDS
         from portal.applications import App, register_home_figures
+        from portal.jobs import register_job
         from portal.references import register_reference
 
         register_reference(App.INVOICES, resolve_invoice)
+        for kind in KINDS:
+            register_job(kind)
         register_home_figures(App.INVOICES, home_figures)

@@ -191,6 +191,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
+    "jobs-sweep": {"task": "portal.tasks.jobs_sweep", "schedule": timedelta(minutes=5)},
 }
 # Apps add their periodic tasks here, next to the one above (kept in one place).
 CELERY_BEAT_SCHEDULE.update(
@@ -206,10 +207,6 @@ CELERY_BEAT_SCHEDULE.update(
         "orders-scheduled-reports": {
             "task": "orders.tasks.scheduled_reports",
             "schedule": crontab(minute=0, hour=6),
-        },
-        "invoices-zip-sweep": {
-            "task": "invoices.tasks.zip_sweep",
-            "schedule": timedelta(minutes=5),
         },
         "invoices-overdue-scan": {
             "task": "invoices.tasks.overdue_scan",
@@ -404,6 +401,17 @@ if INBOUND_IMAP_URL:  # answers by e-mail are read every two minutes
         "schedule": timedelta(minutes=2),
     }
 REQUESTS_QUEUE_EMAIL = env.str("REQUESTS_QUEUE_EMAIL", default="")
+
+# --- Long work (portal/jobs.py) -------------------------------------------------------
+# Running or waiting jobs (ZIPs, large exports, report e-mails, statement PDFs) allowed at
+# once per user and per company; beyond, the request is refused with a clear message.
+JOBS_MAX_ACTIVE_PER_USER = env_or_exit(env.int, "JOBS_MAX_ACTIVE_PER_USER", default=2)
+JOBS_MAX_ACTIVE_PER_COMPANY = env_or_exit(env.int, "JOBS_MAX_ACTIVE_PER_COMPANY", default=5)
+# A finished job's file is kept this long, and a user keeps at most this many jobs.
+JOBS_KEEP_HOURS = env_or_exit(env.int, "JOBS_KEEP_HOURS", default=24)
+JOBS_KEEP_PER_USER = env_or_exit(env.int, "JOBS_KEEP_PER_USER", default=20)
+# Exports of more rows than this are built by a worker instead of inside the request.
+EXPORT_DIRECT_MAX_ROWS = env_or_exit(env.int, "EXPORT_DIRECT_MAX_ROWS", default=5000)
 
 # --- Logging ------------------------------------------------------------------------
 LOGGING = {
