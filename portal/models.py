@@ -129,6 +129,14 @@ class Company(models.Model):
         default=False,
         help_text=_("Premium inventory assistant, offered to selected customers in Europe."),
     )
+    report_email_domains = models.TextField(
+        _("domains reports may be e-mailed to"),
+        blank=True,
+        help_text=_(
+            "Besides colleagues, reports may be e-mailed only to addresses of these domains "
+            "(one per line), chosen by the company administrator."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -138,6 +146,10 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.customer_number})"
+
+    @property
+    def report_domains(self) -> list[str]:
+        return [d.strip().lower() for d in self.report_email_domains.split() if d.strip()]
 
 
 class Site(models.Model):

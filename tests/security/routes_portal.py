@@ -56,6 +56,13 @@ ROUTES = [
     Route("portal:help", public=True),
     Route("portal:my_company", company_admin=True),
     Route(
+        "portal:report_domains",
+        method="POST",
+        data=lambda company, user: {"domains": "partner.example"},
+        ok=(302,),
+        company_admin=True,
+    ),
+    Route(
         "portal:access_approve",
         method="POST",
         kwargs=_pending,

@@ -66,7 +66,9 @@ def test_a_user_cannot_queue_more_than_the_cap(client, company, settings):
     numbers = [InvoiceFactory(company=company).number for _ in range(3)]
 
     for _ in range(2):  # the jobs wait: nothing runs them in this test
-        assert client.post(reverse("invoices:zip_selection"), {"numbers": numbers}).status_code == 302
+        assert (
+            client.post(reverse("invoices:zip_selection"), {"numbers": numbers}).status_code == 302
+        )
     refused = client.post(reverse("invoices:zip_selection"), {"numbers": numbers}, follow=True)
     assert Job.objects.count() == 2
     assert "You already have 2 files being prepared" in refused.text
@@ -115,7 +117,9 @@ def test_finished_files_are_evicted(company, settings, tmp_path):
     user = member(company, role=Role.VIEWER)
     from portal.files import ZIP, store_bytes
 
-    stored = store_bytes(b"PK\x05\x06" + b"\0" * 18, name="x.zip", content_type=ZIP, company=company)
+    stored = store_bytes(
+        b"PK\x05\x06" + b"\0" * 18, name="x.zip", content_type=ZIP, company=company
+    )
     Job.objects.create(
         company=company,
         user=user,
