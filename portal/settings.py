@@ -330,6 +330,10 @@ STORAGES = {
 PORTAL_UPLOAD_MAX_BYTES = env_or_exit(env.int, "UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 PORTAL_MESSAGE_MAX_BYTES = env_or_exit(env.int, "MESSAGE_MAX_BYTES", default=25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Optional malware scan of uploads by ClamAV (portal/malware.py): tcp://host:3310 or
+# unix:///path/to/clamd.sock. Empty: no scan.
+CLAMD_URL = env.str("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env_or_exit(env.float, "CLAMD_TIMEOUT", default=10.0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail ------------------------------------------------------------------------
