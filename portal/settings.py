@@ -399,6 +399,9 @@ CONTRACT_EXPIRY_THRESHOLDS = env_or_exit(
 # My requests: Reply-To of request e-mails (answers by e-mail) and the reminders' queue address.
 REQUESTS_REPLY_TO = env.str("REQUESTS_REPLY_TO", default="")
 INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+# The authserv-id of our own mail server's Authentication-Results header: a reply whose
+# sender passed DKIM/DMARC/SPF there is trusted even without the per-request address.
+INBOUND_AUTHSERV_ID = env.str("INBOUND_AUTHSERV_ID", default="")
 if INBOUND_IMAP_URL:  # answers by e-mail are read every two minutes
     CELERY_BEAT_SCHEDULE["requests-fetch-replies"] = {
         "task": "requests_inbox.tasks.fetch_replies",
