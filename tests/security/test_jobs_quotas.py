@@ -133,3 +133,27 @@ def test_finished_files_are_evicted(company, settings, tmp_path):
     assert not Job.objects.exists()
     assert not StoredFile.objects.filter(pk=stored.pk).exists()
     assert not default_storage.exists(stored.storage_name)
+
+
+def test_statement_pdfs_of_every_search_are_not_kept_forever(
+    client, company, settings, django_capture_on_commit_callbacks
+):
+    """Each distinct search rendered a PDF kept in the document store for ever; now the
+    PDF is a job's file, and a user keeps at most JOBS_KEEP_PER_USER of them."""
+    from invoices.models import BillingAccount
+
+    settings.JOBS_KEEP_PER_USER = 2
+    user = member(company, role=Role.VIEWER)
+    login(client, user, company)
+    account = BillingAccount.objects.create(company=company, number="BA-1", currency="EUR")
+    url = reverse("statements:statement_pdf", kwargs={"account": "BA-1", "currency": "EUR"})
+    for query in ("a", "b", "c", "d"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(url, {"q": query})
+        assert response.status_code == 302
+    assert Job.objects.filter(kind="statements.pdf").count() <= 3  # 2 kept + the newest
+    assert StoredFile.objects.filter(company=company).count() <= 3
+    assert not default_storage.exists("documents/statements") or not any(
+        default_storage.listdir(f"documents/statements/{company.pk}")[1]
+    )
+    assert account.pk
