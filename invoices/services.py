@@ -45,7 +45,7 @@ MAX_ZIP_INVOICES = 500
 
 def zip_direct_max() -> int:
     """Up to this many PDFs the ZIP streams in the response; more go to the worker."""
-    return getattr(settings, "INVOICE_ZIP_DIRECT_MAX", 20)
+    return getattr(settings, "INVOICE_ZIP_DIRECT_MAX", 5)
 
 
 # --- reading helpers used by views and services ---------------------------------------
