@@ -13,7 +13,6 @@ from invoices.models import (
     InvoiceEvent,
     InvoiceLine,
     ShareLink,
-    ZipJob,
 )
 
 
@@ -122,11 +121,3 @@ class InvoiceAdmin(admin.ModelAdmin):
             % {"count": sent},
             messages.SUCCESS,
         )
-
-
-@admin.register(ZipJob)
-class ZipJobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "company", "user", "status", "created_at", "finished_at"]
-    list_filter = ["status"]
-    raw_id_fields = ["company", "user", "file"]
-    readonly_fields = ["numbers", "created_at", "finished_at"]

@@ -43,12 +43,16 @@ class InvoicesConfig(AppConfig):
     verbose_name = _("Invoices On-Line")
 
     def ready(self) -> None:
+        from invoices.jobs import KINDS
         from invoices.services import SHARE_LINK, share_link_secrets
         from portal.applications import App, register_home_figures
+        from portal.jobs import register_job
         from portal.notify import register_secret_maker
         from portal.references import register_reference
 
         register_secret_maker(SHARE_LINK, share_link_secrets)
 
         register_reference(App.INVOICES, resolve_invoice)
+        for kind in KINDS:
+            register_job(kind)
         register_home_figures(App.INVOICES, home_figures)

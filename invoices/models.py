@@ -286,35 +286,3 @@ class ShareLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
-
-
-class ZipJob(models.Model):
-    """A large "ZIP of PDFs" built by a worker; the user gets an e-mail when it is ready."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Being prepared")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-
-    company = models.ForeignKey("portal.Company", on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    numbers = models.JSONField(default=list)
-    language = models.CharField(max_length=8, default="en")
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    file = models.ForeignKey(
-        "portal.StoredFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("ZIP of invoices")
-        verbose_name_plural = _("ZIPs of invoices")
-
-    def __str__(self) -> str:
-        return f"ZIP {self.pk} ({len(self.numbers)})"

@@ -6,12 +6,11 @@ raise ValidationError with a message meant for the user.
 """
 
 import secrets
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,26 +30,23 @@ from invoices.models import (
     InvoiceLine,
     PaymentStatus,
     ShareLink,
-    ZipJob,
 )
 from portal import ratelimits
 from portal.access import has_app_role
 from portal.applications import App
-from portal.files import ZIP, store_bytes
-from portal.models import Authorization, Company, Event, User
+from portal.jobs import job_start
+from portal.models import Authorization, Company, Event, Job, User
 from portal.notify import SecretUnavailable, absolute_url, made_at_send, notify
-from portal.queue import hand_over, hand_over_on_commit
 
 CENT = Decimal("0.01")
 MAX_COPY_RECIPIENTS = 10
 COPIES_PER_HOUR = 20
 MAX_ZIP_INVOICES = 500
-ZIP_SWEEP_AFTER = timedelta(minutes=5)  # a job still waiting then is handed over again
 
 
 def zip_direct_max() -> int:
     """Up to this many PDFs the ZIP streams in the response; more go to the worker."""
-    return getattr(settings, "INVOICE_ZIP_DIRECT_MAX", 20)
+    return getattr(settings, "INVOICE_ZIP_DIRECT_MAX", 5)
 
 
 # --- reading helpers used by views and services ---------------------------------------
@@ -651,11 +647,6 @@ def zip_stream(invoices: Iterable[Invoice], *, language: str) -> Iterator[bytes]
     yield sink.drain()
 
 
-def write_zip(invoices: Iterable[Invoice], target: BinaryIO, *, language: str) -> None:
-    for chunk in zip_stream(invoices, language=language):
-        target.write(chunk)
-
-
 def selected_invoices(company: Company, numbers: Sequence[str]) -> QuerySet[Invoice]:
     return (
         Invoice.objects.for_company(company)
@@ -665,84 +656,19 @@ def selected_invoices(company: Company, numbers: Sequence[str]) -> QuerySet[Invo
     )
 
 
-@transaction.atomic
-def zip_request(*, company: Company, user: User, numbers: Sequence[str], language: str) -> ZipJob:
-    """A large selection: a worker builds the ZIP and e-mails a link when it is ready."""
+def zip_request(*, company: Company, user: User, numbers: Sequence[str], language: str) -> Job:
+    """A large selection: a worker builds the ZIP (portal.jobs) and e-mails a link when ready."""
     found = list(selected_invoices(company, numbers).values_list("number", flat=True))
     if not found:
         raise ValidationError(_("Please select at least one invoice."), code="empty")
-    job = ZipJob.objects.create(company=company, user=user, numbers=found, language=language)
-    from invoices.tasks import build_zip
-
-    hand_over_on_commit(build_zip, job.pk)  # broker down: zip_sweep hands it over later
-    return job
-
-
-def zip_sweep(*, older_than: timedelta = ZIP_SWEEP_AFTER) -> int:
-    """Hand over again the jobs still waiting (their first hand-over may have failed)."""
-    from invoices.tasks import build_zip
-
-    now = timezone.now()
-    waiting = ZipJob.objects.filter(
-        status=ZipJob.Status.PENDING,
-        created_at__lte=now - older_than,
-        created_at__gte=now - timedelta(days=1),  # older ones are not worth building
-    ).values_list("pk", flat=True)
-    return sum(hand_over(build_zip, pk) for pk in waiting)
-
-
-def zip_build(job_id: int) -> ZipJob:
-    """Worker side: write the ZIP to a temporary file, store it privately, e-mail the owner.
-
-    The job's row stays locked while it is built, so a job handed over twice (the sweep
-    and a slow first delivery) is built once.
-    """
-    with transaction.atomic():
-        job = (
-            ZipJob.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("company", "user")
-            .filter(pk=job_id, status=ZipJob.Status.PENDING)
-            .first()
-        )
-        if job is None:  # ready, failed, or being built by another worker
-            return ZipJob.objects.get(pk=job_id)
-        return _build_locked(job)
-
-
-def _build_locked(job: ZipJob) -> ZipJob:
-    with tempfile.TemporaryFile() as handle:
-        write_zip(
-            selected_invoices(job.company, job.numbers).iterator(chunk_size=100),
-            handle,
-            language=job.language,
-        )
-        handle.seek(0)
-        data = handle.read()
-    with transaction.atomic():
-        stored = store_bytes(
-            data,
-            name=f"invoices-{job.pk}.zip",
-            content_type=ZIP,
-            company=job.company,
-            user=job.user,
-        )
-        job.file = stored
-        job.status = ZipJob.Status.READY
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "status", "finished_at"])
-        notify(
-            event=Event.INVOICE_NEW,
-            template="invoices_zip_ready",
-            recipient=job.user.email,  # the user's own request: not subject to preferences
-            language=job.user.preferred_language,
-            company=job.company,
-            context={
-                "count": len(job.numbers),
-                "url": absolute_url("invoices:zip", pk=job.pk),
-            },
-            dedupe_key=f"invoices:zip:{job.pk}",
-        )
-    return job
+    return job_start(
+        company=company,
+        user=user,
+        kind="invoices.zip",
+        params={"numbers": found},
+        total=len(found),
+        language=language,
+    )
 
 
 # --- overdue scan --------------------------------------------------------------------

@@ -12,17 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from invoices import rendering, services
 from invoices.forms import SORTS, CopyForm, DecisionForm, DisputeForm, InvoiceFilterForm
-from invoices.models import ApprovalStatus, Invoice, InvoiceLine, PaymentStatus, ShareLink, ZipJob
+from invoices.jobs import EXPORT_KIND, export_selection
+from invoices.models import ApprovalStatus, Invoice, ShareLink
 from portal.access import app_view, has_app_role, public_view
 from portal.applications import App
 from portal.company_cache import company_cached
-from portal.exports import Column, export_response
-from portal.files import serve
+from portal.job_views import export_or_job
 from portal.models import Role
 from portal.pagination import page_of
 from portal.references import resolve_reference
@@ -34,56 +33,6 @@ def approval_label(invoice: Invoice) -> Any:
     if getattr(invoice, "is_disputed", False):
         return ApprovalStatus.DISPUTED.label
     return invoice.get_approval_status_display()
-
-
-def invoice_columns(disputed: set[str] | None = None) -> list[Column]:
-    """The export's columns. Status labels are translated once per export, not per row
-    (get_FOO_display hashes lazy choices on every call: the slowest part of a 100k export)."""
-    payment = {k: str(v) for k, v in PaymentStatus.choices}
-    approval = {k: str(v) for k, v in ApprovalStatus.choices}
-    disputed_label = approval[ApprovalStatus.DISPUTED]
-
-    def approval_of(invoice: Invoice) -> str:
-        if disputed is not None:
-            is_disputed = invoice.number in disputed
-        else:
-            is_disputed = getattr(invoice, "is_disputed", False)
-        return disputed_label if is_disputed else approval[invoice.approval_status]
-
-    return [
-        Column(gettext_lazy("Invoice number"), lambda i: i.number),
-        Column(gettext_lazy("Billing account"), lambda i: i.billing_account.number),
-        Column(gettext_lazy("Issue date"), lambda i: i.issue_date),
-        Column(gettext_lazy("Due date"), lambda i: i.due_date),
-        Column(gettext_lazy("Currency"), lambda i: i.currency),
-        Column(gettext_lazy("Subtotal"), lambda i: i.subtotal),
-        Column(gettext_lazy("Tax"), lambda i: i.tax_total),
-        Column(gettext_lazy("Total"), lambda i: i.total),
-        Column(gettext_lazy("Amount paid"), lambda i: i.amount_paid),
-        Column(gettext_lazy("Open amount"), lambda i: i.open_amount),
-        Column(gettext_lazy("Purchase order"), lambda i: i.po_number),
-        Column(gettext_lazy("Order"), lambda i: i.order_number),
-        Column(gettext_lazy("Contract"), lambda i: i.contract_number),
-        Column(gettext_lazy("Payment status"), lambda i: payment[i.payment_status]),
-        Column(gettext_lazy("Approval status"), approval_of),
-    ]
-
-
-LINE_COLUMNS = [
-    Column(gettext_lazy("Invoice number"), lambda li: li.invoice.number),
-    Column(gettext_lazy("Issue date"), lambda li: li.invoice.issue_date),
-    Column(gettext_lazy("Due date"), lambda li: li.invoice.due_date),
-    Column(gettext_lazy("Currency"), lambda li: li.invoice.currency),
-    Column(gettext_lazy("Line"), lambda li: li.position),
-    Column(gettext_lazy("Part number"), lambda li: li.part_number),
-    Column(gettext_lazy("Description"), lambda li: li.description),
-    Column(gettext_lazy("Quantity"), lambda li: li.quantity),
-    Column(gettext_lazy("Unit price"), lambda li: li.unit_price),
-    Column(gettext_lazy("Tax rate (%)"), lambda li: li.tax_rate),
-    Column(gettext_lazy("Line total"), lambda li: li.line_total),
-    Column(gettext_lazy("Purchase order"), lambda li: li.invoice.po_number),
-    Column(gettext_lazy("Order"), lambda li: li.invoice.order_number),
-]
 
 
 def _scoped(request: HttpRequest):
@@ -156,22 +105,28 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 @app_view(App.INVOICES)
 def invoice_export(request: HttpRequest) -> HttpResponse:
-    """The current selection (same filters as the list); ?fmt=csv|xlsx, ?lines=1 per line."""
+    """The current selection (same filters as the list); ?fmt=csv|xlsx, ?lines=1 per line.
+    Beyond EXPORT_DIRECT_MAX_ROWS rows a worker builds the file (portal.jobs)."""
     fmt = request.GET.get("fmt", "csv")
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    form = _filter_form(request)
-    selection = form.filter(_scoped(request))
+    filters = request.GET.copy()
+    for key in ("fmt", "lines"):
+        filters.pop(key, None)
+    params: dict[str, Any] = {"query": filters.urlencode()}
     if request.GET.get("lines") == "1":
-        lines = (
-            InvoiceLine.objects.filter(invoice__in=selection.values("pk"))
-            .select_related("invoice")
-            .order_by("invoice__number", "position")
-        )
-        return export_response(fmt, lines.iterator(chunk_size=2000), LINE_COLUMNS, "invoice-lines")
-    invoices = selection.select_related("billing_account")
-    columns = invoice_columns(disputed=services.disputed_numbers(request.company))
-    return export_response(fmt, invoices.iterator(chunk_size=2000), columns, "invoices")
+        params["lines"] = True
+    rows, columns, filename = export_selection(request.company, params)
+    return export_or_job(
+        request,
+        fmt=fmt,
+        queryset=rows,
+        columns=columns,
+        filename=filename,
+        kind=EXPORT_KIND,
+        params=params,
+        back=reverse("invoices:list") + (f"?{params['query']}" if filters else ""),
+    )
 
 
 @app_view(App.INVOICES)
@@ -205,28 +160,9 @@ def zip_selection(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("Your ZIP of %(count)s invoices is being prepared; we will e-mail you when it is ready.")
-        % {"count": len(job.numbers)},
+        % {"count": job.total},
     )
-    return redirect("invoices:zip", pk=job.pk)
-
-
-def _own_zip(request: HttpRequest, pk: int) -> ZipJob:
-    return get_object_or_404(
-        ZipJob.objects.for_company(request.company).filter(user=request.user), pk=pk
-    )
-
-
-@app_view(App.INVOICES)
-def zip_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "invoices/zip_detail.html", {"job": _own_zip(request, pk)})
-
-
-@app_view(App.INVOICES)
-def zip_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _own_zip(request, pk)
-    if job.status != ZipJob.Status.READY or job.file is None:
-        raise Http404
-    return serve(job.file)
+    return redirect(job)
 
 
 def _invoice(request: HttpRequest, number: str) -> Invoice:

@@ -6,8 +6,10 @@ privately (portal.files.store_bytes) and attached, or with a link to the report.
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -30,11 +32,13 @@ from orders.reports import STANDARD_REPORTS, Report, resolve_report
 from portal.access import has_app_role
 from portal.applications import App
 from portal.files import atomic_with_files, discard, store_bytes
-from portal.models import Company, Event, Membership, Notification, User
+from portal.jobs import job_start
+from portal.models import Company, Event, Job, Membership, Notification, User
 from portal.notify import absolute_url, notify
 
 MAX_RECIPIENTS = 10
 EMAIL_TEMPLATE = "orders_report"
+REPORT_EMAIL_WINDOW = datetime.timedelta(hours=1)
 
 
 @transaction.atomic
@@ -121,13 +125,106 @@ def _attachment(
 
 
 def _context(report: Report, company: Company, sender: User | None, attached: bool) -> dict:
+    # The subject never carries text a user typed (a saved report's name): the standard
+    # report's title or a fixed label, so a report e-mail cannot be turned into spam.
+    standard = STANDARD_REPORTS.get(report.key)
     return {
+        "subject_title": str(standard.title if standard else _("Custom order report")),
         "report_title": str(report.title),
         "company_name": company.name,
         "sender": str(sender) if sender else "",
         "link": _report_link(report),
         "attached": attached,
     }
+
+
+def report_recipients_check(*, company: Company, recipients: list[str]) -> None:
+    """Reports go to colleagues (members of the company) or to the domains the company
+    administrator allows, never to any address typed in (no open relay)."""
+    colleagues = set(
+        Membership.objects.for_company(company)
+        .filter(user__email__in=recipients)
+        .values_list("user__email", flat=True)
+    )
+    colleagues = {address.lower() for address in colleagues}
+    allowed = set(company.report_domains)
+    refused = [
+        address
+        for address in recipients
+        if address not in colleagues and address.rpartition("@")[2] not in allowed
+    ]
+    if refused:
+        raise ValidationError(
+            _(
+                "Reports can be e-mailed only to colleagues of your company or to the domains "
+                "your company administrator allows: %(addresses)s is not allowed."
+            ),
+            code="recipient_not_allowed",
+            params={"addresses": ", ".join(refused[:3])},
+        )
+
+
+def report_email_quota_check(*, company: Company, sender: User) -> None:
+    """At most REPORT_EMAILS_PER_HOUR_USER report e-mails an hour per user and
+    REPORT_EMAILS_PER_HOUR_COMPANY per company, counted on the jobs that send them.
+    (A local counter until the portal's shared limiter covers it.)"""
+    from orders.jobs import REPORT_EMAIL_KIND
+
+    since = timezone.now() - REPORT_EMAIL_WINDOW
+    sent = Job.objects.for_company(company).filter(kind=REPORT_EMAIL_KIND, created_at__gte=since)
+    if sent.filter(user=sender).count() >= settings.REPORT_EMAILS_PER_HOUR_USER:
+        raise ValidationError(
+            _("You have sent %(max)d reports in the last hour. Please try again later."),
+            code="user_quota",
+            params={"max": settings.REPORT_EMAILS_PER_HOUR_USER},
+        )
+    if sent.count() >= settings.REPORT_EMAILS_PER_HOUR_COMPANY:
+        raise ValidationError(
+            _("Your company has sent %(max)d reports in the last hour. Please try again later."),
+            code="company_quota",
+            params={"max": settings.REPORT_EMAILS_PER_HOUR_COMPANY},
+        )
+
+
+def _check_request(recipients: list[str], fmt: str) -> None:
+    if fmt not in ReportFormat.values:
+        raise ValidationError(_("Unknown file format."), code="bad_format")
+    if not recipients:
+        raise ValidationError(_("Give at least one e-mail address."), code="no_recipient")
+    if len(recipients) > MAX_RECIPIENTS:
+        raise ValidationError(
+            _("Send to at most %(max)d addresses at a time."),
+            code="too_many",
+            params={"max": MAX_RECIPIENTS},
+        )
+
+
+def report_email_request(
+    *,
+    company: Company,
+    sender: User,
+    report: Report,
+    recipients: list[str],
+    fmt: str,
+    attach: bool,
+) -> Job:
+    """Check who may receive the report and the quotas, then let a worker render and send
+    it (portal.jobs): the attachments are never rendered inside the web request."""
+    from orders.jobs import REPORT_EMAIL_KIND
+
+    recipients = [address.lower() for address in recipients]
+    _check_request(recipients, fmt)
+    report_recipients_check(company=company, recipients=recipients)
+    with transaction.atomic():
+        Company.objects.select_for_update().filter(pk=company.pk).first()
+        report_email_quota_check(company=company, sender=sender)
+        return job_start(
+            company=company,
+            user=sender,
+            kind=REPORT_EMAIL_KIND,
+            params={"key": report.key, "recipients": recipients, "fmt": fmt, "attach": attach},
+            total=len(recipients),
+        )
 
 
 def report_email(
@@ -138,11 +235,15 @@ def report_email(
     recipients: list[str],
     fmt: str,
     attach: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Notification]:
     """E-mail a report to addresses (a colleague's address gets their language and preferences).
 
     The file is rendered once per language and stored privately; the outbox sends it attached.
+    Runs in the worker (report_email_request starts it); recipients are checked again here.
     """
+    recipients = [address.lower() for address in recipients]
+    report_recipients_check(company=company, recipients=recipients)
     if fmt not in ReportFormat.values:
         raise ValidationError(_("Unknown file format."), code="bad_format")
     if not recipients:
@@ -187,6 +288,8 @@ def report_email(
             )
             if row is not None:
                 rows.append(row)
+            if progress is not None:
+                progress(len(rows))
     return rows
 
 

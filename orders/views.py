@@ -22,13 +22,15 @@ from orders import services
 from orders.filters import DEFAULT_SORT, SORTS, OrderFilterForm
 from orders.forms import GuestLookupForm, ReportEmailForm, SaveReportForm, ScheduleForm
 from orders.guest import compact, guest_lookup
+from orders.jobs import EXPORT_KIND, export_selection
 from orders.models import Order, ReportSchedule, SavedReport
 from orders.report_files import download_response, table
 from orders.reports import ORDER_COLUMNS, STANDARD_REPORTS, resolve_report
-from portal import exports, ratelimits
+from portal import ratelimits
 from portal.access import app_view, public_view
 from portal.applications import App
 from portal.client_address import client_ip
+from portal.job_views import export_or_job
 from portal.pagination import IdsFirstPaginator
 
 log = logging.getLogger(__name__)
@@ -125,9 +127,19 @@ def order_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("fmt", "csv")
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _form, queryset = _filtered(request)
-    items = queryset.for_listing().iterator(chunk_size=2000)
-    return exports.export_response(fmt, items, ORDER_COLUMNS, "orders")
+    filters = request.GET.copy()
+    filters.pop("fmt", None)
+    query = filters.urlencode()
+    return export_or_job(
+        request,
+        fmt=fmt,
+        queryset=export_selection(request.company, query),
+        columns=ORDER_COLUMNS,
+        filename="orders",
+        kind=EXPORT_KIND,
+        params={"query": query},
+        back=reverse("orders:list") + (f"?{query}" if query else ""),
+    )
 
 
 @app_view(App.ORDERS)
@@ -241,7 +253,7 @@ def report_email(request: HttpRequest, key: str) -> HttpResponse:
         form = ReportEmailForm(request.POST)
         if form.is_valid():
             try:
-                services.report_email(
+                job = services.report_email_request(
                     company=request.company,
                     sender=request.user,
                     report=report,
@@ -253,7 +265,7 @@ def report_email(request: HttpRequest, key: str) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("The report is on its way."))
-                return redirect("orders:report", key=report.key)
+                return redirect(job)
     else:
         form = ReportEmailForm(initial={"recipients": request.user.email, "format": "pdf"})
     return render(request, "orders/report_email_form.html", {"report": report, "form": form})

@@ -23,5 +23,6 @@ urlpatterns = [
         name="authorization_revoke",
     ),
     path("company/members/<int:pk>/grant/", access_views.member_grant, name="member_grant"),
+    path("company/report-domains/", access_views.report_domains, name="report_domains"),
     path("company/members/<int:pk>/admin/", access_views.member_admin, name="member_admin"),
 ]

@@ -28,6 +28,7 @@ from portal.forms import (
     GrantForm,
     HelpCountryForm,
     ProfileForm,
+    ReportDomainsForm,
     RoleForm,
 )
 from portal.middleware import ACTIVE_COMPANY_KEY
@@ -217,6 +218,7 @@ def _my_company(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "roles": Role.choices,
             "admin_count": sum(1 for m in memberships if m.is_company_admin),
+            "domains_form": ReportDomainsForm(initial={"domains": company.report_email_domains}),
         },
     )
 
@@ -338,3 +340,22 @@ def member_admin(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("The administrators of the company have been updated."),
     )
+
+
+@require_POST
+@company_admin_required
+def report_domains(request: HttpRequest) -> HttpResponse:
+    """The outside domains colleagues may e-mail reports to (item: no open relay)."""
+    form = ReportDomainsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("portal:my_company")
+    try:
+        services.company_report_domains_update(
+            company=request.company, actor=request.user, text=form.cleaned_data["domains"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The allowed domains have been saved."))
+    return redirect("portal:my_company")

@@ -118,3 +118,50 @@ def export_response(
     if fmt == "xlsx":
         return xlsx_response(items, columns, filename)
     return csv_response(items, columns, filename)
+
+
+def _counted(items: Iterable[Any], progress: Callable[[int], None] | None) -> Iterator[Any]:
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if progress is not None and done % 500 == 0:
+            progress(done)
+    if progress is not None:
+        progress(done)
+
+
+def export_bytes(
+    fmt: str,
+    items: Iterable[Any],
+    columns: list[Column],
+    *,
+    sheet: str = "Export",
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The whole export as a file's bytes (a background job stores it); `progress(rows)`."""
+    items = _counted(items, progress)
+    if fmt == "xlsx":
+        handle = xlsx_file(items, columns, sheet)
+        try:
+            return handle.read()
+        finally:
+            handle.close()
+    with tempfile.TemporaryFile("w+b") as raw:
+        writer = csv.writer(_Lines(raw))
+        raw.write("\ufeff".encode())
+        writer.writerow([str(c.header) for c in columns])
+        for row in rows_of(items, columns):
+            writer.writerow(row)
+        raw.seek(0)
+        return raw.read()
+
+
+class _Lines:
+    """A text target for csv.writer that writes UTF-8 to a binary file."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    def write(self, value: str) -> int:
+        return self.handle.write(value.encode("utf-8"))

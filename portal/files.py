@@ -200,7 +200,35 @@ def _validate_upload(
             % {"name": name},
             code="bad_type",
         )
+    _scan(upload, name)
     return sniffed
+
+
+def _scan(upload: UploadedFile, name: str) -> None:
+    """The optional clamd scan (portal.malware): a flagged file is refused and logged."""
+    from portal import malware
+
+    if not malware.enabled():
+        return
+    try:
+        signature = malware.scan(upload)
+    except malware.ScannerUnavailable as exc:
+        security_event(None, "upload_scan_unavailable", error=str(exc)[:200])
+        raise ValidationError(
+            _("“%(name)s” could not be checked for viruses just now. Please try again later.")
+            % {"name": name},
+            code="scan_unavailable",
+        ) from None
+    if signature is not None:
+        security_event(None, "upload_malware", signature=signature[:100], size=upload.size)
+        raise ValidationError(
+            _(
+                "“%(name)s” contains a virus or malware (%(signature)s) and was refused. "
+                "Clean the file and send it again."
+            )
+            % {"name": name, "signature": signature[:100]},
+            code="malware",
+        )
 
 
 def store_upload(

@@ -119,3 +119,13 @@ class HelpCountryForm(forms.Form):
         empty_label=_("Choose your country"),
         required=False,
     )
+
+
+class ReportDomainsForm(forms.Form):
+    domains = forms.CharField(
+        label=_("Outside domains reports may be e-mailed to"),
+        help_text=_("One domain per line, e.g. accountant.example. Colleagues are always allowed."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

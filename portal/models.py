@@ -152,6 +152,14 @@ class Company(models.Model):
         default=False,
         help_text=_("Premium inventory assistant, offered to selected customers in Europe."),
     )
+    report_email_domains = models.TextField(
+        _("domains reports may be e-mailed to"),
+        blank=True,
+        help_text=_(
+            "Besides colleagues, reports may be e-mailed only to addresses of these domains "
+            "(one per line), chosen by the company administrator."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -161,6 +169,10 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.customer_number})"
+
+    @property
+    def report_domains(self) -> list[str]:
+        return [d.strip().lower() for d in self.report_email_domains.split() if d.strip()]
 
 
 class Site(models.Model):
@@ -405,3 +417,64 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:portal_notification_change", args=[self.pk])
+
+
+class JobQuerySet(TenantQuerySet):
+    def active(self) -> Self:
+        return self.filter(state__in=[Job.State.QUEUED, Job.State.RUNNING])
+
+    def of_user(self, user: "User") -> Self:
+        return self.filter(user=user)
+
+
+class Job(models.Model):
+    """Long work (a ZIP, a large export, a report e-mail, a statement PDF) built by a worker.
+
+    The row holds everything the worker needs (`kind`, `params`), its progress and the
+    result file; the page the user waits on reads it. Owned by a user *and* a company.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    file = models.ForeignKey(
+        StoredFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["company", "user", "state"])]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0

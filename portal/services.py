@@ -5,6 +5,7 @@ audit row and queues its e-mails through the outbox (sent after commit, in the
 recipient's language). Rule violations raise ValidationError with a code.
 """
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -371,3 +372,32 @@ def membership_set_admin(*, membership: Membership, actor: User, is_admin: bool)
     for auth in Authorization.objects.for_company(target.company).filter(user=target.user_id):
         _event(auth, Action.ADMIN_GRANTED if is_admin else Action.ADMIN_REMOVED, actor)
     return target
+
+
+DOMAIN_MAX = 20
+DOMAIN_RE = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+@transaction.atomic
+def company_report_domains_update(*, company: Company, actor: User, text: str) -> Company:
+    """The outside domains reports may be e-mailed to (besides colleagues); admins only."""
+    _check_decider(actor, company)
+    domains: list[str] = []
+    for raw in (text or "").replace(",", " ").split():
+        domain = raw.strip().lower().lstrip("@")
+        if not DOMAIN_RE.fullmatch(domain):
+            raise ValidationError(
+                _("“%(domain)s” is not a domain name (e.g. partner.example)."),
+                code="bad_domain",
+                params={"domain": raw[:80]},
+            )
+        if domain not in domains:
+            domains.append(domain)
+    if len(domains) > DOMAIN_MAX:
+        raise ValidationError(
+            _("At most %(max)d domains."), code="too_many", params={"max": DOMAIN_MAX}
+        )
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    company.report_email_domains = "\n".join(domains)
+    company.save(update_fields=["report_email_domains"])
+    return company

@@ -184,6 +184,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
+    "jobs-sweep": {"task": "portal.tasks.jobs_sweep", "schedule": timedelta(minutes=5)},
 }
 # Apps add their periodic tasks here, next to the one above (kept in one place).
 CELERY_BEAT_SCHEDULE.update(
@@ -199,10 +200,6 @@ CELERY_BEAT_SCHEDULE.update(
         "orders-scheduled-reports": {
             "task": "orders.tasks.scheduled_reports",
             "schedule": crontab(minute=0, hour=6),
-        },
-        "invoices-zip-sweep": {
-            "task": "invoices.tasks.zip_sweep",
-            "schedule": timedelta(minutes=5),
         },
         "invoices-overdue-scan": {
             "task": "invoices.tasks.overdue_scan",
@@ -330,6 +327,10 @@ STORAGES = {
 PORTAL_UPLOAD_MAX_BYTES = env_or_exit(env.int, "UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 PORTAL_MESSAGE_MAX_BYTES = env_or_exit(env.int, "MESSAGE_MAX_BYTES", default=25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Optional malware scan of uploads by ClamAV (portal/malware.py): tcp://host:3310 or
+# unix:///path/to/clamd.sock. Empty: no scan.
+CLAMD_URL = env.str("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env_or_exit(env.float, "CLAMD_TIMEOUT", default=10.0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail ------------------------------------------------------------------------
@@ -405,12 +406,29 @@ CONTRACT_EXPIRY_THRESHOLDS = env_or_exit(
 # My requests: Reply-To of request e-mails (answers by e-mail) and the reminders' queue address.
 REQUESTS_REPLY_TO = env.str("REQUESTS_REPLY_TO", default="")
 INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+# The authserv-id of our own mail server's Authentication-Results header: a reply whose
+# sender passed DKIM/DMARC/SPF there is trusted even without the per-request address.
+INBOUND_AUTHSERV_ID = env.str("INBOUND_AUTHSERV_ID", default="")
 if INBOUND_IMAP_URL:  # answers by e-mail are read every two minutes
     CELERY_BEAT_SCHEDULE["requests-fetch-replies"] = {
         "task": "requests_inbox.tasks.fetch_replies",
         "schedule": timedelta(minutes=2),
     }
 REQUESTS_QUEUE_EMAIL = env.str("REQUESTS_QUEUE_EMAIL", default="")
+
+# --- Long work (portal/jobs.py) -------------------------------------------------------
+# Running or waiting jobs (ZIPs, large exports, report e-mails, statement PDFs) allowed at
+# once per user and per company; beyond, the request is refused with a clear message.
+JOBS_MAX_ACTIVE_PER_USER = env_or_exit(env.int, "JOBS_MAX_ACTIVE_PER_USER", default=2)
+JOBS_MAX_ACTIVE_PER_COMPANY = env_or_exit(env.int, "JOBS_MAX_ACTIVE_PER_COMPANY", default=5)
+# A finished job's file is kept this long, and a user keeps at most this many jobs.
+JOBS_KEEP_HOURS = env_or_exit(env.int, "JOBS_KEEP_HOURS", default=24)
+JOBS_KEEP_PER_USER = env_or_exit(env.int, "JOBS_KEEP_PER_USER", default=20)
+# Exports of more rows than this are built by a worker instead of inside the request.
+EXPORT_DIRECT_MAX_ROWS = env_or_exit(env.int, "EXPORT_DIRECT_MAX_ROWS", default=5000)
+# "E-mail this report": sends allowed per hour per user and per company.
+REPORT_EMAILS_PER_HOUR_USER = env_or_exit(env.int, "REPORT_EMAILS_PER_HOUR_USER", default=5)
+REPORT_EMAILS_PER_HOUR_COMPANY = env_or_exit(env.int, "REPORT_EMAILS_PER_HOUR_COMPANY", default=30)
 
 # --- Logging ------------------------------------------------------------------------
 LOGGING = {

@@ -2,13 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import job_views, views
 from portal.access_urls import urlpatterns as access_patterns
 
 portal_patterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("files/", job_views.job_list, name="jobs"),
+    path("files/<int:pk>/", job_views.job_detail, name="job"),
+    path("files/<int:pk>/download/", job_views.job_download, name="job_download"),
 ]
 
 urlpatterns = [

@@ -1,8 +1,10 @@
 """Replies by e-mail: thread an inbound message onto its request, or refuse it visibly.
 
 A message is added to a request only when exactly one tracking number is found
-(subject and In-Reply-To/References headers together) and the sender is the
-requester's own address. Everything else is logged (InboundEmail) and answered
+(the per-request reply address, else subject and In-Reply-To/References headers), the
+sender is the requester's own address, AND that sender is proven: the message went to
+the request's unguessable reply address, or our mail server's Authentication-Results
+vouches for the sender (requests_inbox.reply_address). Everything else is logged (InboundEmail) and answered
 with a short "could not be matched" notice through the outbox: a reply is never
 attached to a wrong request. Auto-replies and bounces are logged, not answered.
 """
@@ -30,6 +32,7 @@ from portal.files import validate_upload
 from portal.models import Event, User
 from portal.notify import absolute_url, notify
 from requests_inbox.models import InboundEmail, Message, Request
+from requests_inbox.reply_address import authenticated, tokened_number
 from requests_inbox.services import request_customer_reply
 
 log = logging.getLogger(__name__)
@@ -120,7 +123,13 @@ def _log(
 
 
 def _unmatched(
-    key: str, msg: EmailMessage, sender: str, reason: str, *, answer: bool
+    key: str,
+    msg: EmailMessage,
+    sender: str,
+    reason: str,
+    *,
+    answer: bool,
+    template: str = "requests_inbox_unmatched",
 ) -> InboundEmail:
     log.info("inbound e-mail not matched", extra={"sender": sender, "reason": reason})
     with transaction.atomic():
@@ -129,7 +138,7 @@ def _unmatched(
             user = User.objects.filter(email__iexact=sender, is_active=True).first()
             notify(
                 event=Event.REQUEST,
-                template="requests_inbox_unmatched",
+                template=template,
                 recipient=user or sender,
                 context={
                     "original_subject": str(msg.get("Subject") or "")[:150],
@@ -148,7 +157,10 @@ def process(raw: bytes) -> InboundEmail | None:
         return None
     sender = parseaddr(str(msg.get("From") or ""))[1].lower()
     automatic = is_automatic(msg, sender)
-    numbers = tracking_numbers(msg)
+    token_number, token_valid = tokened_number(msg)
+    if token_number is not None and not token_valid:
+        return _unmatched(key, msg, sender, "invalid reply address", answer=not automatic)
+    numbers = {token_number} if token_number else tracking_numbers(msg)
     if len(numbers) != 1:
         reason = "no tracking number" if not numbers else "several tracking numbers"
         return _unmatched(key, msg, sender, reason, answer=not automatic)
@@ -164,6 +176,16 @@ def process(raw: bytes) -> InboundEmail | None:
         )
     if automatic:
         return _unmatched(key, msg, sender, "automatic reply", answer=False)
+    if not token_valid and not authenticated(msg, sender):
+        log.warning("inbound e-mail from an unverified sender", extra={"request": number})
+        return _unmatched(
+            key,
+            msg,
+            sender,
+            f"sender not verified for {number}",
+            answer=True,
+            template="requests_inbox_unverified",
+        )
     body = body_text(msg)
     files, refused = attachments_of(msg)
     if refused:

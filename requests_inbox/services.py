@@ -35,6 +35,7 @@ from requests_inbox.models import (
     Status,
     StatusChange,
 )
+from requests_inbox.reply_address import reply_address
 
 MAX_FILES = 10
 MAX_BODY_CHARS = 20_000
@@ -139,7 +140,7 @@ def thread_headers(request: Request) -> dict[str, str]:
         "In-Reply-To": root,
         "References": root,
     }
-    reply_to = getattr(settings, "REQUESTS_REPLY_TO", "")
+    reply_to = reply_address(request.number)  # the request's own, unguessable address
     if reply_to:
         headers["Reply-To"] = reply_to
     return headers

@@ -8,11 +8,15 @@ class StatementsConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.applications import App, register_home_figures
+        from portal.jobs import register_job
         from portal.references import register_reference
         from statements.home import home_figures
+        from statements.jobs import KINDS
         from statements.models import CreditNote, Payment
 
         register_home_figures(App.STATEMENTS, home_figures)
+        for kind in KINDS:
+            register_job(kind)
         register_reference(
             "credit_notes",
             lambda company, text: (

@@ -5,7 +5,6 @@ Billing accounts, credit notes and payments are fetched through
 exactly like a missing one. The ledger reads are in `statements.ledger`.
 """
 
-import hashlib
 import re
 
 from django.contrib import messages
@@ -24,7 +23,9 @@ from portal import exports
 from portal.access import app_view
 from portal.applications import App
 from portal.documents import pdf_response
+from portal.job_views import start_or_back
 from statements.forms import StatementFilterForm
+from statements.jobs import PDF_KIND, job_params
 from statements.ledger import DEFAULT_SORT, StatementLines, StatementQuery, iter_lines, totals
 from statements.models import CreditNote, LedgerEntry, Payment
 from statements.statement import (
@@ -193,28 +194,19 @@ def statement_export(request: HttpRequest, account: str, currency: str, fmt: str
 
 @app_view(App.STATEMENTS)
 def statement_pdf(request: HttpRequest, account: str, currency: str) -> HttpResponse:
-    """The statement document a finance team files: stored once per data version."""
+    """The statement document a finance team files, rendered by a worker (portal.jobs):
+    the user follows it on the job page, then downloads it."""
     billing_account = _account(request, account, currency)
     query, stop = _valid_query_or_redirect(request, billing_account, currency)
     if stop is not None:
         return stop
-    language = get_language() or "en"
-    context = statement_document_context(query, today=timezone.localdate(), lines=True)
-    context.update(
-        company=request.company, account=billing_account, currency=currency, supplier=supplier()
-    )
-    filters = hashlib.sha256(
-        f"{query.q}|{query.kind}|{query.status}|{query.sort}".encode()
-    ).hexdigest()[:12]
-    return pdf_response(
-        "pdf/statements_statement.html",
-        context,
-        key=f"statements/{request.company.pk}/{billing_account.pk}/{currency}/"
-        f"{query.start:%Y%m%d}-{query.end:%Y%m%d}-{filters}",
-        language=language,
-        version=f"{context['totals'].version}|{context['as_of']}",
-        filename=f"{_filename(billing_account, query)}.pdf",
-        inline=False,
+    back = reverse("statements:statement", kwargs={"account": account, "currency": currency})
+    return start_or_back(
+        request,
+        kind=PDF_KIND,
+        params=job_params(query),
+        total=1,
+        back=f"{back}?{request.GET.urlencode()}",
     )
 
 

@@ -93,9 +93,11 @@ def test_period_sort_credit_note_copy_and_statement_pdf(page, live_server, e2e_w
     expect(page.locator("table")).to_contain_text("F-100")
     page.go_back()
 
-    # the statement document for the period
+    # the statement document for the period: prepared as a job, then downloaded
+    page.get_by_role("link", name="Download the statement (PDF)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statement (PDF)")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download the statement (PDF)").click()
+        page.get_by_role("link", name="Download statement-BA-7-EUR").click()
     assert info.value.suggested_filename == "statement-BA-7-EUR-20260201-20260228.pdf"
     with open(info.value.path(), "rb") as fh:
         assert fh.read(4) == b"%PDF"

@@ -208,7 +208,7 @@ def test_zip_of_a_large_selection_is_built_by_the_worker_and_mailed(
         response = client.post(reverse("invoices:zip_selection"), {"numbers": [a.number, b.number]})
     assert response.status_code == 302
     page = client.get(response.url)
-    assert "Download the ZIP" in page.text
+    assert "Ready" in page.text and response.url + "download/" in page.text
     mail = [m for m in mailoutbox if "ZIP" in m.subject]
     assert len(mail) == 1 and response.url in mail[0].body
     download = client.get(response.url + "download/")

@@ -175,6 +175,8 @@ def test_email_report_with_attachment_through_the_outbox(
 def test_email_report_as_link(
     viewer_client, company, mailoutbox, django_capture_on_commit_callbacks
 ):
+    company.report_email_domains = "example.com"  # allowed by the company administrator
+    company.save()
     with django_capture_on_commit_callbacks(execute=True):
         viewer_client.post(
             report_url("back-ordered-lines", "orders:report_email"),

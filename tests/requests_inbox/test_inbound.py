@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from portal.models import Notification
 from requests_inbox.models import InboundEmail, Message, Status
+from requests_inbox.reply_address import reply_address
 from requests_inbox.services import request_reply, request_submit
 from tests.requests_inbox.conftest import PDF
 
@@ -28,10 +29,15 @@ def answered(company, viewer, agent):
     return req
 
 
-def mail(*, sender, subject, body="Model X42, thanks.", headers=None, attachments=()):
+@pytest.fixture(autouse=True)
+def _reply_to(settings):
+    settings.REQUESTS_REPLY_TO = "requests@cs.test"
+
+
+def mail(*, sender, subject, body="Model X42, thanks.", headers=None, attachments=(), to=None):
     msg = EmailMessage()
     msg["From"] = sender
-    msg["To"] = "requests@cs.test"
+    msg["To"] = to or "requests@cs.test"
     msg["Subject"] = subject
     msg["Message-ID"] = f"<{abs(hash((sender, subject, body)))}@customer.test>"
     for key, value in (headers or {}).items():
@@ -52,6 +58,7 @@ def test_reply_threaded_by_subject_with_attachment(maildir, answered, viewer):
             sender=f"Test User <{viewer.email.upper()}>",
             subject=f"Re: [{answered.number}] Customer service answered: Toner",
             attachments=[("label.pdf", PDF, "application", "pdf")],
+            to=reply_address(answered.number),
         )
     )
     run(maildir)
@@ -72,6 +79,7 @@ def test_reply_threaded_by_headers_only(maildir, answered, viewer):
             sender=viewer.email,
             subject="Re: your answer",
             headers={"In-Reply-To": f"<{answered.number}.abc123@127.0.0.1>", "References": root},
+            to=reply_address(answered.number),
         )
     )
     run(maildir)
@@ -130,6 +138,7 @@ def test_refused_attachment_is_named_and_the_text_kept(maildir, answered, viewer
             sender=viewer.email,
             subject=f"Re: [{answered.number}] Toner",
             attachments=[("page.html", b"<html><script>x</script></html>", "text", "html")],
+            to=reply_address(answered.number),
         )
     )
     run(maildir)
@@ -181,7 +190,11 @@ def imap_reply(monkeypatch, answered, viewer):
 
     FakeImap.boxes = {
         "imap.cs.test": {
-            7: mail(sender=viewer.email, subject=f"Re: [{answered.number}]").as_bytes()
+            7: mail(
+                sender=viewer.email,
+                subject=f"Re: [{answered.number}]",
+                to=reply_address(answered.number),
+            ).as_bytes()
         }
     }
     monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeImap)

@@ -5,8 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from invoices import services
-from invoices.models import ShareLink, ZipJob
-from portal.files import ZIP, store_bytes
+from invoices.models import ShareLink
 from tests.invoices.factories import InvoiceFactory
 from tests.security.matrix import Route
 
@@ -42,21 +41,6 @@ def _token(company, user):
     return {"token": token}
 
 
-def _zip(company, user):
-    invoice = InvoiceFactory(company=company)
-    stored = store_bytes(
-        b"PK\x05\x06" + b"\0" * 18, name="x.zip", content_type=ZIP, company=company
-    )
-    job = ZipJob.objects.create(
-        company=company,
-        user=user,
-        numbers=[invoice.number],
-        status=ZipJob.Status.READY,
-        file=stored,
-    )
-    return {"pk": job.pk}
-
-
 ROUTES = [
     Route("invoices:list", app=APP),
     Route("invoices:export", app=APP, notes="?fmt=csv|xlsx; the selection of the active company"),
@@ -66,8 +50,6 @@ ROUTES = [
         method="POST",
         data=lambda c, u: {"numbers": [InvoiceFactory(company=c).number]},
     ),
-    Route("invoices:zip", app=APP, kwargs=_zip),
-    Route("invoices:zip_download", app=APP, kwargs=_zip),
     Route("invoices:shared", public=True, kwargs=_token),
     Route("invoices:shared_pdf", public=True, kwargs=_token),
     Route("invoices:detail", app=APP, kwargs=_invoice),

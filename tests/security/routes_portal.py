@@ -1,4 +1,5 @@
-from portal.models import Authorization, Membership, Role
+from portal.files import ZIP, store_bytes
+from portal.models import Authorization, Job, Membership, Role
 from tests.factories.portal import UserFactory, member
 from tests.security.matrix import Route
 
@@ -22,7 +23,27 @@ def _membership(company, user):
     return {"pk": Membership.objects.get(user=colleague, company=company).pk}
 
 
+def _job(company, user):
+    """A finished ZIP job of the acting user (its page and file are gated by Invoices)."""
+    stored = store_bytes(
+        b"PK\x05\x06" + b"\0" * 18, name="x.zip", content_type=ZIP, company=company
+    )
+    job = Job.objects.create(
+        company=company,
+        user=user,
+        kind="invoices.zip",
+        params={"numbers": ["X"]},
+        total=1,
+        state=Job.State.DONE,
+        file=stored,
+    )
+    return {"pk": job.pk}
+
+
 ROUTES = [
+    Route("portal:jobs"),
+    Route("portal:job", app="invoices", kwargs=_job),
+    Route("portal:job_download", app="invoices", kwargs=_job),
     Route("portal:home", public=True),
     Route("portal:request_access", ok=(200,)),
     Route(
@@ -34,6 +55,13 @@ ROUTES = [
     Route("portal:profile"),
     Route("portal:help", public=True),
     Route("portal:my_company", company_admin=True),
+    Route(
+        "portal:report_domains",
+        method="POST",
+        data=lambda company, user: {"domains": "partner.example"},
+        ok=(302,),
+        company_admin=True,
+    ),
     Route(
         "portal:access_approve",
         method="POST",

@@ -34,7 +34,13 @@ def _payment(company, user):
 ROUTES = [
     Route("statements:list", app="statements"),
     Route("statements:statement", app="statements", kwargs=_account),
-    Route("statements:statement_pdf", app="statements", kwargs=_account),
+    Route(
+        "statements:statement_pdf",
+        app="statements",
+        kwargs=_account,
+        ok=(302,),
+        notes="starts the job that renders the PDF, then its page (portal:job)",
+    ),
     Route(
         "statements:statement_export",
         app="statements",

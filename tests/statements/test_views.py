@@ -197,8 +197,13 @@ def test_export_with_bad_dates_goes_back_with_a_message(viewer_client, ledger):
     assert response.status_code == 302
 
 
-def test_statement_pdf_download(viewer_client, ledger):
-    response = viewer_client.get(_url("statements:statement_pdf"), FEB)
+def test_statement_pdf_download(viewer_client, ledger, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # eager: the worker runs now
+        job_page = viewer_client.get(_url("statements:statement_pdf"), FEB)
+    assert job_page.status_code == 302  # rendered by a worker, followed on the job page
+    page = viewer_client.get(job_page["Location"])
+    assert "Statement (PDF)" in page.text and "Ready" in page.text
+    response = viewer_client.get(job_page["Location"] + "download/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")

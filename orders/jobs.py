@@ -1,0 +1,82 @@
+"""Long work of Order Status Online, run by a worker through portal.jobs: report e-mails
+(their attachments are rendered by the worker, not in the request) and exports beyond
+the direct-download size. Every read starts again from the job's company and user."""
+
+from typing import Any
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from orders import services
+from orders.filters import OrderFilterForm
+from orders.models import Order
+from orders.reports import ORDER_COLUMNS, resolve_report
+from portal.applications import App
+from portal.exports import XLSX_TYPE, export_bytes
+from portal.files import CSV
+from portal.jobs import JobKind, Progress, Result
+from portal.models import Company, Job
+
+REPORT_EMAIL_KIND = "orders.report_email"
+EXPORT_KIND = "orders.export"
+
+
+def export_selection(company: Company, query: str) -> Any:
+    form = OrderFilterForm(QueryDict(query) or None, company=company)
+    return form.apply(Order.objects.for_company(company)).for_listing()
+
+
+def build_export(job: Job, progress: Progress) -> Result:
+    fmt = job.params.get("fmt", "csv")
+    rows = export_selection(job.company, job.params.get("query", ""))
+    data = export_bytes(fmt, rows.iterator(chunk_size=2000), ORDER_COLUMNS, progress=progress)
+    return Result(data=data, name=f"orders.{fmt}", content_type=XLSX_TYPE if fmt == "xlsx" else CSV)
+
+
+def build_report_email(job: Job, progress: Progress) -> Result:
+    report = resolve_report(job.company, job.user, job.params["key"])
+    services.report_email(
+        company=job.company,
+        sender=job.user,
+        report=report,
+        recipients=job.params["recipients"],
+        fmt=job.params["fmt"],
+        attach=job.params["attach"],
+        progress=progress,
+    )
+    return Result()
+
+
+def _orders(job: Job) -> str:
+    query = job.params.get("query", "")
+    return reverse("orders:list") + (f"?{query}" if query else "")
+
+
+def _report(job: Job) -> str:
+    return reverse("orders:report", kwargs={"key": job.params["key"]})
+
+
+KINDS = [
+    JobKind(
+        key=REPORT_EMAIL_KIND,
+        app=App.ORDERS,
+        title=_("Report e-mail"),
+        build=build_report_email,
+        retry_hint=_(
+            "The report could not be sent. Please try again, or send a link instead of the file."
+        ),
+        back=_report,
+    ),
+    JobKind(
+        key=EXPORT_KIND,
+        app=App.ORDERS,
+        title=_("Order spreadsheet"),
+        build=build_export,
+        retry_hint=_(
+            "The spreadsheet could not be built. Please try again, or narrow the filters "
+            "to export fewer orders."
+        ),
+        back=_orders,
+    ),
+]

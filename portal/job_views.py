@@ -1,0 +1,100 @@
+"""The pages of long work: a job's state and progress (polled), its file, my recent jobs.
+
+A job is the user's own, in the active company: another user's or company's job is a
+404. The job's application gate applies too (access revoked: no more downloads).
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from portal.access import company_required, gate
+from portal.exports import Column, export_response
+from portal.files import serve
+from portal.jobs import JobRefused, job_start, kind_of
+from portal.models import Job
+
+RECENT = 20
+POLL_SECONDS = 2
+
+
+def _own_jobs(request: HttpRequest):
+    return Job.objects.for_company(request.company).of_user(request.user)
+
+
+def _own_job(request: HttpRequest, pk: int) -> tuple[Job, HttpResponse | None]:
+    """The user's job and, when its application's gate says no, the response that stops."""
+    job = get_object_or_404(_own_jobs(request).select_related("file"), pk=pk)
+    kind = kind_of(job)
+    if kind is None:
+        raise Http404
+    return job, gate(request, kind.app)
+
+
+@company_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    jobs = list(_own_jobs(request)[:RECENT])
+    rows = [{"job": job, "kind": kind_of(job)} for job in jobs]
+    return render(request, "portal/job_list.html", {"rows": [r for r in rows if r["kind"]]})
+
+
+@company_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job, stop = _own_job(request, pk)
+    if stop is not None:
+        return stop
+    kind = kind_of(job)
+    assert kind is not None
+    context = {"job": job, "kind": kind, "back": kind.back(job), "poll_seconds": POLL_SECONDS}
+    template = "portal/_job_status.html" if request.htmx else "portal/job_detail.html"
+    response = render(request, template, context)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@company_required
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job, stop = _own_job(request, pk)
+    if stop is not None:
+        return stop
+    if job.state != Job.State.DONE or job.file is None:
+        raise Http404
+    return serve(job.file)
+
+
+def export_or_job(
+    request: HttpRequest,
+    *,
+    fmt: str,
+    queryset: QuerySet,
+    columns: list[Column],
+    filename: str,
+    kind: str,
+    params: dict[str, Any],
+    back: str,
+) -> HttpResponse:
+    """Stream a small export in the response; beyond EXPORT_DIRECT_MAX_ROWS, start a job
+    (the worker builds it from `params`) and send the user to its page, so no request
+    holds a web worker for the whole table."""
+    total = queryset.count()
+    if total <= settings.EXPORT_DIRECT_MAX_ROWS:
+        return export_response(fmt, queryset.iterator(chunk_size=2000), columns, filename)
+    return start_or_back(request, kind=kind, params={**params, "fmt": fmt}, total=total, back=back)
+
+
+def start_or_back(
+    request: HttpRequest, *, kind: str, params: dict[str, Any], total: int, back: str
+) -> HttpResponse:
+    """Start a job and show its page; over the caps, go back with the reason."""
+    try:
+        job = job_start(
+            company=request.company, user=request.user, kind=kind, params=params, total=total
+        )
+    except JobRefused as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    return redirect(job)

@@ -1,0 +1,90 @@
+"""Statement PDFs, rendered by a worker through portal.jobs.
+
+A statement is rendered for whatever period and filters the user chose, so its PDF is
+not kept in the document store forever (one file per distinct search grew without
+bound): it is the job's file, evicted with the job (JOBS_KEEP_HOURS, JOBS_KEEP_PER_USER).
+"""
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from invoices.models import BillingAccount
+from invoices.rendering import supplier
+from portal.applications import App
+from portal.documents import render_pdf_bytes
+from portal.files import PDF
+from portal.jobs import JobKind, Progress, Result
+from portal.models import Job
+from statements.ledger import StatementQuery
+from statements.statement import statement_document_context
+
+PDF_KIND = "statements.pdf"
+TEMPLATE = "pdf/statements_statement.html"
+
+
+def job_params(query: StatementQuery) -> dict:
+    return {
+        "account_id": query.account_id,
+        "currency": query.currency,
+        "start": query.start.isoformat(),
+        "end": query.end.isoformat(),
+        "q": query.q,
+        "kind": query.kind,
+        "status": query.status,
+        "sort": query.sort,
+    }
+
+
+def filename(account: BillingAccount, query: StatementQuery) -> str:
+    return f"statement-{account.number}-{query.currency}-{query.start:%Y%m%d}-{query.end:%Y%m%d}"
+
+
+def build_pdf(job: Job, progress: Progress) -> Result:
+    params = job.params
+    account = BillingAccount.objects.for_company(job.company).get(pk=params["account_id"])
+    query = StatementQuery(
+        company_id=job.company_id,
+        account_id=account.pk,
+        currency=params["currency"],
+        start=date.fromisoformat(params["start"]),
+        end=date.fromisoformat(params["end"]),
+        q=params["q"],
+        kind=params["kind"],
+        status=params["status"],
+        sort=params["sort"],
+    )
+    context = statement_document_context(query, today=timezone.localdate(), lines=True)
+    context.update(
+        company=job.company, account=account, currency=query.currency, supplier=supplier()
+    )
+    data = render_pdf_bytes(TEMPLATE, context, language=job.language)
+    progress(1)
+    return Result(data=data, name=f"{filename(account, query)}.pdf", content_type=PDF)
+
+
+def _statement(job: Job) -> str:
+    account = BillingAccount.objects.for_company(job.company).get(pk=job.params["account_id"])
+    url = reverse(
+        "statements:statement",
+        kwargs={"account": account.number, "currency": job.params["currency"]},
+    )
+    period = {"period": "custom", "start": job.params["start"], "end": job.params["end"]}
+    return f"{url}?{urlencode(period)}"
+
+
+KINDS = [
+    JobKind(
+        key=PDF_KIND,
+        app=App.STATEMENTS,
+        title=_("Statement (PDF)"),
+        build=build_pdf,
+        retry_hint=_(
+            "The statement could not be prepared. Please try again, or choose a shorter period."
+        ),
+        back=_statement,
+    )
+]
