@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_guards import GuardedAdminMixin
 from portal.files import serve
 from portal.models import StoredFile
 from portal.references import resolve_reference
@@ -139,7 +140,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/requests_inbox/request/change_form.html"
     list_display = [
         "number",
@@ -356,7 +357,7 @@ class RequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundEmail)
-class InboundEmailAdmin(admin.ModelAdmin):
+class InboundEmailAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["received_at", "sender", "subject", "outcome", "reason", "request"]
     list_filter = ["outcome"]
     search_fields = ["sender", "subject", "message_id", "request__number"]
