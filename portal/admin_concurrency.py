@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
@@ -90,7 +90,7 @@ class VersionedForm(forms.ModelForm):
                 continue
             try:
                 model_field = current._meta.get_field(name)
-            except Exception:  # a form-only field (e.g. an upload): nothing stored to compare
+            except FieldDoesNotExist:  # a form-only field (an upload): nothing stored
                 continue
             if not model_field.concrete or model_field.many_to_many:
                 continue

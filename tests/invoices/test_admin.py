@@ -1,7 +1,5 @@
 """Agents see invoices with lines and history (read-only) and announce them."""
 
-from decimal import Decimal
-
 import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
