@@ -7,7 +7,12 @@ PORTAL_BASE_URL, never from the request's Host header.
 from typing import Any
 from urllib.parse import quote
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.utils import translation
 
@@ -16,6 +21,23 @@ from portal.notify import absolute_url, notify
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up a second factor right after typing the password asks for it only once.
+
+        allauth counts only an explicit re-authentication as recent; a staff member sent
+        from the sign-in to the compulsory TOTP enrolment was asked for the password twice
+        within seconds. A password sign-in within the re-authentication timeout counts."""
+        request = self.request or allauth_context.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            last = records[-1] if records else {}
+            if (
+                last.get("method") == "password"
+                and time.time() - last.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         user = context.get("user")
         language = (

@@ -173,3 +173,18 @@ def test_the_agent_group_is_created_by_the_migrations():
 
     group = Group.objects.get(name=AGENT_GROUP)  # the data migration, no seeding
     assert group.permissions.filter(codename="change_authorization").exists()
+
+
+def test_new_staff_enrol_totp_right_after_sign_in_without_typing_the_password_again(client):
+    """The admin used to send a freshly signed-in agent to "confirm your password" first."""
+    staff = UserFactory(email="new-agent@supplier.test")
+    make_agent([staff])
+    response = client.post(
+        reverse("account_login"), {"login": staff.email, "password": PASSWORD}
+    )
+    response = client.get(reverse("admin:index"), follow=True)
+    urls = [url for url, _status in response.redirect_chain]
+    assert any(reverse("mfa_activate_totp") in url for url in urls)
+    assert not any(reverse("account_reauthenticate") in url for url in urls)
+    assert response.status_code == 200
+    assert 'name="code"' in response.content.decode()
