@@ -4,10 +4,9 @@ Links in the ID e-mails (verification, password reset) are built from
 PORTAL_BASE_URL, never from the request's Host header.
 """
 
+import time
 from typing import Any
 from urllib.parse import quote
-
-import time
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter

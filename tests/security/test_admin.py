@@ -179,9 +179,7 @@ def test_new_staff_enrol_totp_right_after_sign_in_without_typing_the_password_ag
     """The admin used to send a freshly signed-in agent to "confirm your password" first."""
     staff = UserFactory(email="new-agent@supplier.test")
     make_agent([staff])
-    response = client.post(
-        reverse("account_login"), {"login": staff.email, "password": PASSWORD}
-    )
+    response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
     response = client.get(reverse("admin:index"), follow=True)
     urls = [url for url, _status in response.redirect_chain]
     assert any(reverse("mfa_activate_totp") in url for url in urls)
