@@ -16,10 +16,14 @@ from contracts.models import (
     CalendarFeed,
     Contract,
     ContractEvent,
+    ContractStatus,
     ContractVersion,
     Signature,
     SigningAuthority,
 )
+from portal.admin_guards import GuardedAdminMixin
+
+EDITABLE_STATUSES = {ContractStatus.DRAFT}
 
 TERMS = [
     "title",
@@ -95,7 +99,7 @@ class ContractAdminForm(forms.ModelForm):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(GuardedAdminMixin, admin.ModelAdmin):
     form = ContractAdminForm
     list_display = ["number", "title", "company", "type", "status", "end_date", "value", "currency"]
     list_filter = ["status", "type", "currency"]
@@ -110,6 +114,13 @@ class ContractAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "company", "number"] if obj else fields
+
+    def has_change_permission(self, request, obj=None):
+        """Only a draft is edited here: once submitted, terms change through the services
+        (amendments approved and signed in turn), never by a silent edit of a signed value."""
+        if obj is not None and obj.status not in EDITABLE_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         """Terms edits are recorded in the history; a document becomes a version."""
@@ -162,14 +173,14 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(SigningAuthority)
-class SigningAuthorityAdmin(admin.ModelAdmin):
+class SigningAuthorityAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "company", "granted_at"]
     search_fields = ["user__email", "company__name", "company__customer_number"]
     raw_id_fields = ["user", "company"]
 
 
 @admin.register(ContractEvent)
-class ContractEventAdmin(admin.ModelAdmin):
+class ContractEventAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["contract", "seq", "at", "action", "actor_name"]
     list_select_related = ["contract"]
     search_fields = ["contract__number"]
@@ -185,7 +196,7 @@ class ContractEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "company", "created_at", "revoked_at"]
     raw_id_fields = ["user", "company"]
     readonly_fields = ["token_hash"]

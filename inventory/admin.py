@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from inventory.models import ChangeRequest, ChangeStatus, InstalledItem, ItemHistory
 from inventory.services import change_request_apply, change_request_refuse
+from portal.admin_guards import GuardedAdminMixin
 
 
 class HistoryInline(admin.TabularInline):
@@ -25,7 +26,7 @@ class HistoryInline(admin.TabularInline):
 
 
 @admin.register(InstalledItem)
-class InstalledItemAdmin(admin.ModelAdmin):
+class InstalledItemAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "company",
@@ -51,7 +52,7 @@ class InstalledItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["request", "kind", "item", "company", "status", "created_at", "decided_at"]
     list_filter = ["status", "kind", "company__country"]
     search_fields = [

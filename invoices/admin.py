@@ -1,4 +1,4 @@
-"""Agents see invoices with their lines and history, edit them and announce new ones."""
+"""Agents see invoices with their lines and history (read-only) and announce new ones."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -14,17 +14,19 @@ from invoices.models import (
     InvoiceLine,
     ShareLink,
 )
+from portal.admin_guards import GuardedAdminMixin
+from portal.admin_tenancy import ReadOnlyAdminMixin
 
 
 @admin.register(BillingAccount)
-class BillingAccountAdmin(admin.ModelAdmin):
+class BillingAccountAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "company", "currency"]
     search_fields = ["number", "name", "company__name", "company__customer_number"]
     list_select_related = ["company"]
     raw_id_fields = ["company"]
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = InvoiceLine
     extra = 0
     fields = [
@@ -64,7 +66,11 @@ class ShareLinkInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdminMixin, GuardedAdminMixin, admin.ModelAdmin):
+    """Read-only: invoices come from the back-office; approvals and disputes go through
+    the customer's approvers (services), so an agent can neither approve a disputed
+    invoice nor change an amount without its totals."""
+
     list_display = [
         "number",
         "company",

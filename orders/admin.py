@@ -15,6 +15,7 @@ from orders.models import (
     SavedReport,
     Shipment,
 )
+from portal.admin_guards import GuardedAdminMixin
 
 
 class OrderLineInline(admin.TabularInline):
@@ -42,7 +43,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "company", "customer_po", "ordered_on", "status", "total", "currency"]
     list_filter = ["status", "country"]
     search_fields = ["number", "customer_po", "company__name", "company__customer_number"]
@@ -70,7 +71,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["order", "carrier", "tracking_number", "shipped_on", "delivered_on", "status"]
     list_filter = ["status", "carrier"]
     search_fields = ["tracking_number", "order__number"]
@@ -88,13 +89,13 @@ class ShipmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Carrier)
-class CarrierAdmin(admin.ModelAdmin):
+class CarrierAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "tracking_url_template"]
     search_fields = ["name"]
 
 
 @admin.register(SavedReport)
-class SavedReportAdmin(admin.ModelAdmin):
+class SavedReportAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "company", "owner", "shared", "created_at"]
     list_filter = ["shared"]
     search_fields = ["name", "company__name", "owner__email"]
@@ -102,7 +103,7 @@ class SavedReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportSchedule)
-class ReportScheduleAdmin(admin.ModelAdmin):
+class ReportScheduleAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["report_key", "company", "owner", "frequency", "format"]
     list_filter = ["frequency"]
     raw_id_fields = ["company", "owner", "saved_report"]

@@ -9,14 +9,16 @@ sign-ins are limited per client and per (client, account), never per account alo
 nobody can lock another person out by failing with their e-mail address.
 """
 
+import time
 from typing import Any
 from urllib.parse import quote
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.internal.flows.login import record_authentication
+from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from allauth.core import context as allauth_context
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -98,6 +100,22 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         template = f"account/email/email_confirmation{'_signup' if signup else ''}"
         self._queue(template, address.email, {"user": address.user}, recipe)
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up a second factor right after typing the password asks for it only once.
+
+        allauth counts only an explicit re-authentication as recent; a staff member sent
+        from the sign-in to the compulsory TOTP enrolment was asked for the password twice
+        within seconds. A password sign-in within the re-authentication timeout counts."""
+        request = self.request or allauth_context.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            last = records[-1] if records else {}
+            if (
+                last.get("method") == "password"
+                and time.time() - last.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
+            ):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Any other allauth e-mail: refused if it would carry a key (fail closed)."""

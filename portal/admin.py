@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_guards import GuardedAdminMixin
 from portal.models import (
     Authorization,
     AuthorizationEvent,
@@ -140,7 +141,7 @@ def _user_event(request: HttpRequest, event: str, target: User, message) -> None
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "apps", "features"]
 
 
@@ -150,7 +151,7 @@ class SiteInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["customer_number", "name", "country", "services_assistant"]
     list_filter = ["country", "services_assistant"]
     search_fields = ["customer_number", "name"]
@@ -158,7 +159,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "company", "is_company_admin"]
     list_filter = ["is_company_admin"]
     search_fields = ["user__email", "company__name", "company__customer_number"]
@@ -177,7 +178,7 @@ class AuthorizationEventInline(admin.TabularInline):
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(admin.ModelAdmin):
+class AuthorizationAdmin(GuardedAdminMixin, admin.ModelAdmin):
     """Agents decide access requests here (companies without an administrator, or on demand)."""
 
     list_display = ["user", "company", "app", "role", "status", "requested_at", "decided_at"]
@@ -232,7 +233,7 @@ class AuthorizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuthorizationEvent)
-class AuthorizationEventAdmin(admin.ModelAdmin):
+class AuthorizationEventAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["at", "authorization", "action", "role", "actor"]
     list_filter = ["action"]
     list_select_related = ["authorization__user", "authorization__company", "actor"]
@@ -245,13 +246,13 @@ class AuthorizationEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelpContact)
-class HelpContactAdmin(admin.ModelAdmin):
+class HelpContactAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["country", "topic", "phone", "email", "hours"]
     list_filter = ["country", "topic"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "event", "template", "recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "event"]
     search_fields = ["recipient", "subject", "template"]

@@ -1,39 +1,68 @@
 """The "Customer service agent" group: exactly what agents need in the admin, no superuser.
 
-Agents look after companies, sites, memberships, authorizations and help contacts
-(view + change, add where they create data), see users without changing them (user
-administration: passwords, e-mail, staff rights, is for superusers), read the outbox, and work
-in every application (all permissions of the apps except delete). The application
-permissions are computed from ContentType at call time, so a new model of an app
-is picked up the next time this runs (data migration, `seed_demo`).
+Agents see users without changing them (user administration: passwords, e-mail,
+staff rights, is for superusers), look after companies, sites, memberships, authorizations and help
+contacts, read the outbox, answer requests, keep orders, draft contracts and the
+installed base; back-office documents (invoices, credit notes, payments) are
+view-only and nothing is deleted. The set is listed permission by permission (a
+new model gets no right until it is added here and to a migration) and applied by
+the data migrations and after every `migrate` (post_migrate).
 """
 
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 AGENT_GROUP = "Customer service agent"
 
-PORTAL_PERMISSIONS = [
-    "view_user",
-    "view_company",
-    "change_company",
-    "view_site",
-    "add_site",
-    "change_site",
-    "view_membership",
-    "add_membership",
-    "change_membership",
-    "view_authorization",
-    "change_authorization",
-    "view_authorizationevent",
-    "view_helpcontact",
-    "add_helpcontact",
-    "change_helpcontact",
-    "view_notification",
-    "view_country",
-]
+# (app label, codename): exactly what agents' work needs. Documents from the back-office
+# (invoices, credit notes, payments, statements) are view-only; nothing is ever deleted;
+# customers' own reports and calendar feeds are seen, not changed.
+AGENT_PERMISSIONS: frozenset[tuple[str, str]] = frozenset(
+    [("portal", code) for code in (
+        "view_user",
+        "view_company", "change_company",
+        "view_site", "add_site", "change_site",
+        "view_membership", "add_membership", "change_membership",
+        "view_authorization", "change_authorization",
+        "view_authorizationevent",
+        "view_helpcontact", "add_helpcontact", "change_helpcontact",
+        "view_notification",
+        "view_country",
+    )]
+    + [("requests_inbox", code) for code in (
+        "view_request", "change_request",
+        "view_message", "view_statuschange", "view_inboundemail",
+    )]
+    + [("orders", code) for code in (
+        "view_order", "add_order", "change_order",
+        "view_orderline", "add_orderline", "change_orderline",
+        "view_shipment", "add_shipment", "change_shipment",
+        "view_carrier", "add_carrier", "change_carrier",
+        "view_orderstatuschange",
+        "view_savedreport", "view_reportschedule",
+    )]
+    + [("invoices", code) for code in (
+        "view_billingaccount", "view_invoice", "view_invoiceline", "view_invoiceevent",
+        "view_sharelink",
+    )]
+    + [("statements", code) for code in (
+        "view_creditnote", "view_creditnoteline", "view_payment", "view_paymentallocation",
+        "view_ledgerentry",
+    )]
+    + [("contracts", code) for code in (
+        "view_contract", "add_contract", "change_contract",
+        "view_contractversion", "view_approvalstep", "view_signature", "view_contractevent",
+        "view_signingauthority", "add_signingauthority", "change_signingauthority",
+        "view_calendarfeed",
+    )]
+    + [("inventory", code) for code in (
+        "view_installeditem", "add_installeditem", "change_installeditem",
+        "view_itemhistory",
+        "view_changerequest", "change_changerequest",
+    )]
+)  # fmt: skip
 
 APPLICATION_LABELS = [
     "requests_inbox",
@@ -47,15 +76,10 @@ APPLICATION_LABELS = [
 
 def agent_permission_ids(apps=global_apps) -> list[int]:
     Permission = apps.get_model("auth", "Permission")
-    portal = Permission.objects.filter(
-        content_type__app_label="portal", codename__in=PORTAL_PERMISSIONS
-    )
-    applications = Permission.objects.filter(
-        content_type__app_label__in=APPLICATION_LABELS
-    ).exclude(codename__startswith="delete_")
-    return sorted(
-        {*portal.values_list("pk", flat=True), *applications.values_list("pk", flat=True)}
-    )
+    query = Q()
+    for app_label, codename in AGENT_PERMISSIONS:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return sorted(Permission.objects.filter(query).values_list("pk", flat=True))
 
 
 def ensure_agent_group(apps=global_apps):

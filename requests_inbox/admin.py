@@ -9,6 +9,7 @@ attachments and an "internal note" switch. Every change goes through services.py
 from datetime import timedelta
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -20,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_guards import GuardedAdminMixin
 from portal.files import serve
 from portal.models import StoredFile
 from portal.references import resolve_reference
@@ -32,7 +34,12 @@ from requests_inbox.models import (
     Status,
     StatusChange,
 )
-from requests_inbox.services import request_assign, request_reply, request_set_status
+from requests_inbox.services import (
+    request_assign,
+    request_reply,
+    request_set_status,
+    validate_status_change,
+)
 
 DUE_SOON = timedelta(hours=2)
 
@@ -138,8 +145,18 @@ class StatusChangeInline(admin.TabularInline):
         return gettext(obj.note) if obj.note else ""
 
 
+class RequestAdminForm(forms.ModelForm):
+    def clean_status(self) -> str:
+        """ "Answered" needs an answer: checked before anything is saved."""
+        status = self.cleaned_data["status"]
+        if self.instance.pk is not None and status != self.instance.status:
+            validate_status_change(request=self.instance, status=status)
+        return status
+
+
 @admin.register(Request)
-class RequestAdmin(admin.ModelAdmin):
+class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
+    form = RequestAdminForm
     change_form_template = "admin/requests_inbox/request/change_form.html"
     list_display = [
         "number",
@@ -309,8 +326,11 @@ class RequestAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
-            extra_context["conversation"] = self.conversation(obj)
-            extra_context["reply_form"] = extra_context.get("reply_form") or AgentReplyForm()
+            conversation = self.conversation(obj)
+            extra_context["conversation"] = conversation
+            extra_context["reply_form"] = extra_context.get("reply_form") or AgentReplyForm(
+                initial={"seen": conversation[-1].pk if conversation else 0}
+            )
             extra_context["can_reply"] = self.has_change_permission(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -320,7 +340,9 @@ class RequestAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return redirect("admin:requests_inbox_request_change", obj.pk)
-        form = AgentReplyForm(request.POST, request.FILES)
+        data = request.POST.copy()
+        data["close"] = "on" if "_close" in request.POST else ""
+        form = AgentReplyForm(data, request.FILES)
         if form.is_valid():
             try:
                 request_reply(
@@ -329,12 +351,23 @@ class RequestAdmin(admin.ModelAdmin):
                     body=form.cleaned_data["body"],
                     internal=form.cleaned_data["internal"],
                     attachments=form.cleaned_data["attachments"],
+                    seen_message_id=form.cleaned_data["seen"],
+                    close=form.cleaned_data["close"],
                 )
             except ValidationError as exc:
+                if exc.code in ("already_answered", "customer_wrote_again"):
+                    # The agent has now been shown the new message: a deliberate second
+                    # send after reading it goes through.
+                    latest = obj.messages.order_by("-id").values_list("pk", flat=True).first()
+                    data["seen"] = str(latest or 0)
+                    form = AgentReplyForm(data)
+                    form.is_valid()
                 form.add_error(None, exc)
             else:
                 if form.cleaned_data["internal"]:
                     messages.success(request, _("Internal note added."))
+                elif form.cleaned_data["close"]:
+                    messages.success(request, _("Answer sent to the customer and request closed."))
                 else:
                     messages.success(request, _("Reply sent to the customer by e-mail."))
                 return redirect("admin:requests_inbox_request_change", obj.pk)
@@ -356,7 +389,7 @@ class RequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundEmail)
-class InboundEmailAdmin(admin.ModelAdmin):
+class InboundEmailAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["received_at", "sender", "subject", "outcome", "reason", "request"]
     list_filter = ["outcome"]
     search_fields = ["sender", "subject", "message_id", "request__number"]

@@ -64,6 +64,9 @@ class AgentReplyForm(forms.Form):
         label=_("Internal note (never shown to the customer)"), required=False
     )
     attachments = MultipleFileField(label=_("Attachments"))
+    # The last message the agent had on screen: a newer public message refuses the answer.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    close = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class RateForm(forms.Form):

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -26,6 +26,7 @@ from portal.models import Company, Event, StoredFile, Topic, User
 from portal.notify import absolute_url, notify
 from portal.references import reference_kinds, resolve_reference
 from requests_inbox.business_days import answer_due
+from requests_inbox.desk_alerts import ASSIGNED, NEW, REPLY, alert_agents
 from requests_inbox.models import (
     AUTO_CLOSE_AFTER,
     WAITING_FOR_AGENT,
@@ -245,6 +246,7 @@ def request_submit(
         _store_attachments(first, files, stored=stored, user=user)
         _history(request, to=Status.NEW, actor=user)
         _notify_requester(request, "requests_inbox_acknowledgement")
+        alert_agents(request, kind=NEW, excerpt=body)
     return request
 
 
@@ -282,12 +284,15 @@ def request_customer_reply(
             created_at=now,
         )
         _store_attachments(message, files, stored=stored, user=user)
-        if request.status != Status.NEW:
+        if request.status in (Status.ANSWERED, Status.CLOSED):
+            # A new question after an answer starts a new promise; a reply to a request
+            # still waiting for us keeps its due time (an overdue request stays overdue).
             note = gettext_noop("Reopened by a reply") if request.status == Status.CLOSED else ""
             _set_status(request, Status.IN_PROGRESS, actor=user, note=note)
             request.due_at = answer_due(request.company, now)
         request.last_message_at = now
         request.save()
+        alert_agents(request, kind=REPLY, excerpt=body)
     return message
 
 
@@ -350,13 +355,23 @@ def request_reply(
     body: str,
     internal: bool = False,
     attachments: Sequence[Any] = (),
+    seen_message_id: int | None = None,
+    close: bool = False,
 ) -> Message:
-    """An agent's answer (e-mailed to the customer, status answered) or internal note."""
+    """An agent's answer (e-mailed to the customer, status answered) or internal note.
+
+    `seen_message_id` is the last message the agent had on screen: if a public message
+    came in since (a colleague's answer, the customer's reply), the answer is refused so
+    the customer never gets two answers and nobody answers a question they have not read.
+    `close` answers and closes in one step.
+    """
     body = validate_body(body)
     files = list(attachments)
     validate_attachment_set(files)
     with atomic_with_files() as stored:
         request = _lock(request)
+        if not internal and seen_message_id is not None:
+            _refuse_if_newer(request, seen_message_id)
         now = timezone.now()
         message = Message.objects.create(
             company_id=request.company_id,
@@ -382,19 +397,58 @@ def request_reply(
                 files=[f.original_name for f in message.attachments.all()],
                 rate_url=absolute_url("requests_inbox:rate", number=request.number),
             )
+            if close:
+                _set_status(request, Status.CLOSED, actor=agent)
         elif request.status == Status.NEW:
             _set_status(request, Status.IN_PROGRESS, actor=agent)
         request.save()
     return message
 
 
+def _refuse_if_newer(request: Request, seen_message_id: int) -> None:
+    newer = (
+        request.messages.filter(internal=False, pk__gt=seen_message_id)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if newer is None:
+        return
+    when = formats.date_format(timezone.localtime(newer.created_at), "DATETIME_FORMAT")
+    if newer.is_agent:
+        name = newer.author.get_full_name() or newer.author.email if newer.author else "—"
+        raise ValidationError(
+            _(
+                "%(name)s answered this request at %(when)s while you were writing. Your "
+                "reply was NOT sent (it is kept below): read the answer, then send yours only "
+                "if it is still needed."
+            )
+            % {"name": name, "when": when},
+            code="already_answered",
+        )
+    raise ValidationError(
+        _(
+            "The customer wrote again at %(when)s while you were writing. Your reply was NOT "
+            "sent (it is kept below): read the new message first."
+        )
+        % {"when": when},
+        code="customer_wrote_again",
+    )
+
+
 @transaction.atomic
 def request_assign(*, request: Request, agent: User | None, actor: User | None = None) -> Request:
+    """Give the request to an agent (or nobody); the new assignee hears about it at once.
+
+    The due time is left alone: an overdue request stays overdue until answered."""
     request = _lock(request)
+    changed = request.assignee_id != (agent.pk if agent is not None else None)
     request.assignee = agent
     if agent is not None and request.status == Status.NEW:
         _set_status(request, Status.IN_PROGRESS, actor=actor or agent)
     request.save()
+    if changed and agent is not None:
+        alert_agents(request, kind=ASSIGNED, actor=actor or agent)
     return request
 
 
@@ -402,15 +456,31 @@ def request_assign(*, request: Request, agent: User | None, actor: User | None =
 def request_set_status(
     *, request: Request, status: str, actor: User | None, note: str = ""
 ) -> Request:
-    """Agents' status actions in the queue."""
-    if status not in Status.values:
-        raise ValidationError(_("Unknown status."), code="bad_status")
+    """Agents' status actions in the queue.
+
+    The due time never moves here (marking an overdue request "in progress" used to
+    push it a business day out); "answered" needs an answer sent after the customer's
+    last message."""
     request = _lock(request)
+    validate_status_change(request=request, status=status)
+    reopened = request.status not in WAITING_FOR_AGENT and status in WAITING_FOR_AGENT
     _set_status(request, status, actor=actor, note=note)
-    if status in WAITING_FOR_AGENT and request.due_at < timezone.now():
+    if reopened:  # back on our side after an answer: a new promise starts now
         request.due_at = answer_due(request.company, timezone.now())
     request.save()
     return request
+
+
+def validate_status_change(*, request: Request, status: str) -> None:
+    if status not in Status.values:
+        raise ValidationError(_("Unknown status."), code="bad_status")
+    if status == Status.ANSWERED and request.status != Status.ANSWERED:
+        last = request.messages.filter(internal=False).order_by("-created_at", "-id").first()
+        if last is None or not last.is_agent:
+            raise ValidationError(
+                _("Write the answer first: a request is answered when the customer has a reply."),
+                code="no_answer",
+            )
 
 
 @transaction.atomic

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal.agents import agent_users
 from portal.models import Event
 from portal.notify import notify
+from requests_inbox.desk_alerts import agent_recipients
 from requests_inbox.models import AUTO_CLOSE_AFTER, Request, Status
 from requests_inbox.services import request_auto_close
 
@@ -25,22 +25,12 @@ DUE_SOON = timedelta(hours=2)
 OVERDUE_LOOKBACK = timedelta(days=14)
 
 
-def _recipients(request: Request) -> list:
-    """The assignee, else the queue address, else every customer-service agent."""
-    if request.assignee_id and request.assignee.is_active:
-        return [request.assignee]
-    queue = getattr(settings, "REQUESTS_QUEUE_EMAIL", "")
-    if queue:
-        return [queue]
-    return list(agent_users())
-
-
 def _remind(request: Request, kind: str) -> int:
     from portal.notify import absolute_url
 
     sent = 0
     stamp = int(request.due_at.timestamp())
-    for recipient in _recipients(request):
+    for recipient in agent_recipients(request):
         who = str(getattr(recipient, "pk", recipient))[:80]
         with transaction.atomic():
             row = notify(

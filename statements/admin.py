@@ -1,7 +1,8 @@
-"""Agents record credit notes and payments (with their allocations) in the admin.
+"""Agents see credit notes and payments (with their allocations) in the admin, read-only.
 
-Model `clean()` keeps every document inside one company, billing account and
-currency; the allocation formset refuses allocating more than the payment.
+They come from the supplier's back-office (statements services sync them); model
+`clean()` keeps every document inside one company, billing account and currency,
+and the allocation formset refuses allocating more than the payment.
 """
 
 from decimal import Decimal
@@ -11,16 +12,18 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_guards import GuardedAdminMixin
+from portal.admin_tenancy import ReadOnlyAdminMixin
 from statements.models import CreditNote, CreditNoteLine, Payment, PaymentAllocation
 
 
-class CreditNoteLineInline(admin.TabularInline):
+class CreditNoteLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CreditNoteLine
     extra = 0
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(admin.ModelAdmin):
+class CreditNoteAdmin(ReadOnlyAdminMixin, GuardedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "company", "billing_account", "invoice", "date", "amount", "currency"]
     list_filter = ["currency"]
     search_fields = ["number", "invoice__number", "company__name", "company__customer_number"]
@@ -43,7 +46,7 @@ class AllocationFormSet(BaseInlineFormSet):
             raise ValidationError(_("The allocations add up to more than the payment."))
 
 
-class PaymentAllocationInline(admin.TabularInline):
+class PaymentAllocationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PaymentAllocation
     formset = AllocationFormSet
     extra = 0
@@ -51,7 +54,7 @@ class PaymentAllocationInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, GuardedAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "company",

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contracts.history import verify_chain
 from contracts.models import Contract, ContractStatus
+from portal.admin_concurrency import record_version
 from tests.conftest import login_agent
 from tests.contracts.factories import contract_in, pdf_upload
 from tests.factories.portal import UserFactory
@@ -69,12 +70,13 @@ def test_agent_creates_a_contract_with_its_document_and_submits_it(agent_client,
     assert verify_chain() is None
 
 
-def test_agent_terms_edit_is_recorded_and_leaves_the_status_alone(agent_client, company):
-    contract = contract_in(ContractStatus.ACTIVE, company, title="Old title")
+def test_agent_terms_edit_of_a_draft_is_recorded_and_leaves_the_status_alone(agent_client, company):
+    contract = contract_in(ContractStatus.DRAFT, company, title="Old title")
     url = reverse("admin:contracts_contract_change", args=[contract.pk])
     response = agent_client.post(
         url,
         {
+            "_version": record_version(Contract.objects.get(pk=contract.pk)),
             "title": "New title",
             "type": contract.type,
             "supplier_owner": contract.supplier_owner,
@@ -92,7 +94,23 @@ def test_agent_terms_edit_is_recorded_and_leaves_the_status_alone(agent_client, 
     assert response.status_code == 302, response.content.decode()[:2000]
     contract.refresh_from_db()
     assert contract.title == "New title"
-    assert contract.status == ContractStatus.ACTIVE
+    assert contract.status == ContractStatus.DRAFT
     changed = contract.events.get(action="terms_changed")
     assert "title" in changed.data["fields"]
     assert verify_chain() is None
+
+
+@pytest.mark.parametrize("status", [ContractStatus.SIGNED, ContractStatus.ACTIVE])
+def test_a_signed_contract_is_read_only_in_the_admin(agent_client, company, status):
+    """A signed, active contract's value (96,000 -> 9,600) and end date used to be editable."""
+    contract = contract_in(status, company, title="Signed deal")
+    value, end = contract.value, contract.end_date
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    page = agent_client.get(url).content.decode()
+    assert 'name="value"' not in page and 'name="end_date"' not in page
+    response = agent_client.post(
+        url, {"value": "9600", "end_date": "2030-01-01", "title": contract.title}
+    )
+    assert response.status_code == 403
+    contract.refresh_from_db()
+    assert (contract.value, contract.end_date) == (value, end)

@@ -1,5 +1,7 @@
 """Agents apply or refuse inventory change requests in the admin, in one action."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
@@ -60,3 +62,34 @@ def test_customers_cannot_use_the_admin_actions(client, company, viewer, sites):
     assert response.status_code == 302 and "login" in response["Location"]
     change.refresh_from_db()
     assert change.status == ChangeStatus.PENDING
+
+
+class _Forms(HTMLParser):
+    """Records, for each form id, the id of the form it sits in (None when top-level)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.parent = [], {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            form_id = dict(attrs).get("id", "")
+            self.parent[form_id] = self.stack[-1] if self.stack else None
+            self.stack.append(form_id)
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.stack:
+            self.stack.pop()
+
+
+def test_apply_and_refuse_forms_are_not_nested_in_the_admin_form(
+    agent_client, company, viewer, sites
+):
+    """A form nested in the admin's form is dropped by the browser: "Apply" did nothing."""
+    item = ItemFactory(site=sites[0])
+    change = change_request_submit(company=company, user=viewer, kind=ChangeKind.REMOVE, item=item)
+    page = agent_client.get(reverse("admin:inventory_changerequest_change", args=[change.pk]))
+    parser = _Forms()
+    parser.feed(page.content.decode())
+    assert "apply-form" in parser.parent and "refuse-form" in parser.parent
+    assert parser.parent["apply-form"] is None and parser.parent["refuse-form"] is None

@@ -3,7 +3,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.urls import reverse
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
+from portal.admin_concurrency import record_version
 from portal.agents import make_agent
 from tests.conftest import login_agent
 from tests.factories.portal import UserFactory
@@ -42,7 +43,7 @@ def test_agent_status_change_writes_the_timeline(agent_client, company):
     order = OrderFactory(company=company, status=OrderStatus.CONFIRMED)
     url = reverse("admin:orders_order_change", args=[order.pk])
     data = {
-        "company": company.pk,
+        "_version": record_version(Order.objects.get(pk=order.pk)),
         "number": order.number,
         "customer_po": order.customer_po,
         "country": order.country.pk,

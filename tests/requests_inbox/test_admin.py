@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.admin_concurrency import record_version
 from requests_inbox.models import Message, Request, Status
 from requests_inbox.services import request_submit
 from tests.conftest import login_agent
@@ -151,6 +152,7 @@ def test_change_form_status_and_assignee_go_through_the_services(
     response = agent_client.post(
         reverse("admin:requests_inbox_request_change", args=[req.pk]),
         {
+            "_version": record_version(Request.objects.get(pk=req.pk)),
             "status": "closed",
             "assignee": agent.pk,
             "history-TOTAL_FORMS": "1",

@@ -1,0 +1,57 @@
+"""Agents hear about new work at once: new requests, customer replies, assignments.
+
+One e-mail per event through the outbox (written in the service's transaction), to
+the assignee, else the queue address (REQUESTS_QUEUE_EMAIL), else every active
+agent. The link opens the request in the admin, behind the agents' sign-in.
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+from portal.agents import agent_users
+from portal.models import Event, User
+from portal.notify import absolute_url, notify
+from requests_inbox.models import Request
+
+NEW = "new"
+REPLY = "reply"
+ASSIGNED = "assigned"
+
+
+def agent_recipients(request: Request) -> list[User | str]:
+    """The assignee, else the queue address, else every customer-service agent."""
+    if request.assignee_id and request.assignee.is_active:
+        return [request.assignee]
+    queue = getattr(settings, "REQUESTS_QUEUE_EMAIL", "")
+    if queue:
+        return [queue]
+    return list(agent_users())
+
+
+def alert_agents(
+    request: Request, *, kind: str, actor: User | None = None, excerpt: str = ""
+) -> int:
+    """Queue the alert e-mails; the agent who caused the event is not told about it."""
+    sent = 0
+    context: dict[str, Any] = {
+        "kind": kind,
+        "number": request.number,
+        "subject": request.subject,
+        "company_name": request.company.name,
+        "excerpt": excerpt[:500],
+        "actor": (actor.get_full_name() or actor.email) if actor is not None else "",
+        "admin_url": absolute_url("admin:requests_inbox_request_change", request.pk),
+    }
+    for recipient in agent_recipients(request):
+        if actor is not None and getattr(recipient, "pk", None) == actor.pk:
+            continue
+        row = notify(
+            event=Event.REQUEST,
+            template="requests_inbox_agent_alert",
+            recipient=recipient,
+            context=context,
+            company=request.company,
+        )
+        sent += row is not None
+    return sent

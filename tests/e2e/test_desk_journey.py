@@ -1,0 +1,88 @@
+"""Two agents work the same request side by side in the admin, each in a browser.
+
+The second to save a stale page is refused with the current values; the second to
+answer gets the colleague's answer instead of sending a second one to the customer.
+"""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+from portal.agents import make_agent
+from requests_inbox.models import Message, Request, Status
+from requests_inbox.services import request_submit
+from tests.e2e.browsing import url_for
+from tests.factories.portal import UserFactory
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = "var/screenshots"
+
+
+def agent_page(new_context, live_server, email, first, locale="en-GB"):
+    """A signed-in agent's browser (signed in server-side: the TOTP sign-in has its tests)."""
+    user = UserFactory(email=email, first_name=first, last_name="Agent")
+    make_agent([user])
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client = Client()
+    client.force_login(user)
+    context = new_context(locale=locale)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return user, context.new_page()
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "fr-FR"])
+def test_two_agents_one_request(new_context, live_server, company, viewer, mailoutbox, locale):
+    request = request_submit(
+        company=company,
+        user=viewer,
+        category="other",
+        subject="Toner for the 3rd floor",
+        message="We need two cartridges.",
+    )
+    alice, alice_page = agent_page(new_context, live_server, "alice@cs.test", "Alice", locale)
+    bob, bob_page = agent_page(new_context, live_server, "bob@cs.test", "Bob", locale)
+    change = url_for(live_server, "admin:requests_inbox_request_change", request.pk)
+    alice_page.goto(change)
+    bob_page.goto(change)
+    expect(bob_page.locator(".messagelist")).to_contain_text("Alice Agent")
+
+    # Alice takes it; Bob, on his stale page, tries to close it.
+    alice_page.locator("select[name=assignee]").select_option(str(alice.pk))
+    alice_page.locator("input[name=_continue]").click()
+    expect(alice_page.locator(".messagelist .success")).to_be_visible()
+    bob_page.locator("select[name=status]").select_option(Status.CLOSED)
+    bob_page.locator("input[name=_continue]").click()
+    error = bob_page.locator(".errornote, .errorlist.nonfield").last
+    expect(error).to_contain_text("Alice Agent")
+    bob_page.screenshot(path=f"{SHOTS}/desk-stale-save-{locale}.png", full_page=True)
+    request.refresh_from_db()
+    assert (request.status, request.assignee) == (Status.IN_PROGRESS, alice)
+
+    # Both answer; only Alice's reaches the customer.
+    bob_page.goto(change)
+    alice_page.goto(change)
+    alice_page.locator("textarea[name=body]").fill("They leave tomorrow.")
+    bob_page.locator("textarea[name=body]").fill("Shipping them today.")
+    alice_page.locator("form.request-reply input.default").click()
+    expect(alice_page.locator(".messagelist .success")).to_be_visible()
+    bob_page.locator("form.request-reply input.default").click()
+    expect(bob_page.locator("form.request-reply .errorlist")).to_contain_text("Alice Agent")
+    expect(bob_page.locator("textarea[name=body]")).to_have_value("Shipping them today.")
+    expect(bob_page.locator(".request-conversation")).to_contain_text("They leave tomorrow.")
+    bob_page.screenshot(path=f"{SHOTS}/desk-second-answer-{locale}.png", full_page=True)
+
+    answers = Message.objects.filter(request=request, is_agent=True, internal=False)
+    assert list(answers.values_list("body", flat=True)) == ["They leave tomorrow."]
+    assert [m.to for m in mailoutbox if m.to == [viewer.email]].count([viewer.email]) == 2
+    assert Request.objects.get(pk=request.pk).status == Status.ANSWERED
