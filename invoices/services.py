@@ -37,6 +37,7 @@ from invoices.models import (
 from portal.applications import App
 from portal.files import ZIP, store_bytes
 from portal.models import Authorization, Company, Event, User
+from portal.money import format_money
 from portal.notify import absolute_url, notify
 from portal.queue import hand_over, hand_over_on_commit
 
@@ -268,10 +269,8 @@ def _mail_context(invoice: Invoice, language: str) -> dict[str, Any]:
         return {
             "number": invoice.number,
             "company_name": invoice.company.name,
-            "total": formats.number_format(invoice.total, 2, use_l10n=True, force_grouping=True),
-            "open_amount": formats.number_format(
-                invoice.open_amount, 2, use_l10n=True, force_grouping=True
-            ),
+            "total": format_money(invoice.total),
+            "open_amount": format_money(invoice.open_amount),
             "currency": invoice.currency,
             "issue_date": formats.date_format(invoice.issue_date, "DATE_FORMAT"),
             "due_date": formats.date_format(invoice.due_date, "DATE_FORMAT"),

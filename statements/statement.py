@@ -32,6 +32,7 @@ EXPORT_COLUMNS = [
     Column(_("Currency"), lambda line: line.currency),
     Column(_("Debit"), lambda line: line.debit),
     Column(_("Credit"), lambda line: line.credit),
+    Column(_("Pending"), lambda line: line.pending or None),
     Column(_("Balance"), lambda line: line.balance),
     Column(_("Open amount"), lambda line: line.open_amount),
     Column(_("Status"), lambda line: line.status_label),

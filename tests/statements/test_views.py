@@ -60,7 +60,8 @@ def test_other_sort_says_the_running_balance_follows_date_order(viewer_client, l
     response = viewer_client.get(_url(), {**FEB, "sort": "-credit"})
     html = response.content.decode()
     assert [line.number for line in response.context["lines"]][:2] == ["PAY-1", "PAY-3"]
-    assert "Sorted by Credit. The running balance is always computed in date order" in html
+    assert "Sorted by Credit: the running balance is only shown in date order." in html
+    assert ">Balance</th>" not in html  # no running balance out of date order
     assert 'aria-sort="descending"' in html
 
 
@@ -118,10 +119,12 @@ def test_period_presets(viewer_client, ledger, monkeypatch):
     )
     assert response.context["totals"].closing == Decimal("1050.00")
     response = viewer_client.get(_url(), {"period": "this_quarter"})
+    # the quarter is read up to today: the closing balance is never dated after "as of"
     assert (response.context["start"], response.context["end"]) == (
         date(2026, 1, 1),
-        date(2026, 3, 31),
+        date(2026, 3, 15),
     )
+    assert response.context["as_of"] == date(2026, 3, 15)
     response = viewer_client.get(_url())  # default: this year
     assert response.context["start"] == date(2026, 1, 1)
     assert response.context["totals"].opening == Decimal("120.00")  # INV-0 + INV-5
@@ -310,5 +313,5 @@ def test_statement_in_french(client, company, ledger):
     response = client.get(_url(), {**FEB, "sort": "number"}, headers={"Accept-Language": "fr"})
     html = response.content.decode()
     assert "Solde d&#x27;ouverture" in html or "Solde d'ouverture" in html
-    assert "Le solde progressif est toujours calculé dans l'ordre des dates" in html
+    assert "le solde progressif n'est affiché que dans l'ordre des dates" in html
     assert "Échu depuis 1 à 30 jours" in html
