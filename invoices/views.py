@@ -168,10 +168,18 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
             .select_related("invoice")
             .order_by("invoice__number", "position")
         )
-        return export_response(fmt, lines.iterator(chunk_size=2000), LINE_COLUMNS, "invoice-lines")
+        return export_response(
+            fmt,
+            lines.iterator(chunk_size=2000),
+            LINE_COLUMNS,
+            "invoice-lines",
+            sheet=_("Invoice lines"),
+        )
     invoices = selection.select_related("billing_account")
     columns = invoice_columns(disputed=services.disputed_numbers(request.company))
-    return export_response(fmt, invoices.iterator(chunk_size=2000), columns, "invoices")
+    return export_response(
+        fmt, invoices.iterator(chunk_size=2000), columns, "invoices", sheet=_("Invoices")
+    )
 
 
 @app_view(App.INVOICES)

@@ -125,7 +125,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
         raise Http404
     _form, queryset = _filtered(request)
     items = queryset.for_listing().iterator(chunk_size=2000)
-    return exports.export_response(fmt, items, ORDER_COLUMNS, "orders")
+    return exports.export_response(fmt, items, ORDER_COLUMNS, "orders", sheet=_("Orders"))
 
 
 @app_view(App.ORDERS)

@@ -167,7 +167,8 @@ def test_csv_export_has_the_lines_and_running_balance(viewer_client, ledger):
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0][:3] == ["Date", "Type", "Number"]
-    assert [(r[2], r[8]) for r in rows[1:]] == [
+    assert rows[0][6:10] == ["Debit", "Credit", "Pending", "Balance"]
+    assert [(r[2], r[9]) for r in rows[1:]] == [
         ("INV-3", "1920.00"),
         ("CN-1", "1820.00"),
         ("CN-2", "1770.00"),
@@ -185,9 +186,10 @@ def test_xlsx_export_follows_the_filters(viewer_client, ledger):
     )
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert [r[2] for r in rows[1:]] == ["CN-1", "CN-2"]
+    assert [r[2] for r in rows[1:-1]] == ["CN-1", "CN-2"]
     assert rows[1][7] == 100  # credit
-    assert rows[1][8] == 1820  # balance
+    assert rows[1][9] == 1820  # balance
+    assert rows[-1][0] == "Total" and rows[-1][7] == 150  # the credits listed
 
 
 def test_export_with_bad_dates_goes_back_with_a_message(viewer_client, ledger):
