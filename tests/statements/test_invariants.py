@@ -57,11 +57,7 @@ def _months(first: date, last: date) -> list[tuple[date, date]]:
 
 def _accounts():
     """Every (account, currency) of the ledger with its first and last dates."""
-    seen = (
-        LedgerEntry.objects.order_by()
-        .values_list("billing_account_id", "currency")
-        .distinct()
-    )
+    seen = LedgerEntry.objects.order_by().values_list("billing_account_id", "currency").distinct()
     for account_id, currency in sorted(set(seen)):
         account = BillingAccount.objects.get(pk=account_id)
         dates = LedgerEntry.objects.filter(billing_account_id=account_id, currency=currency)
@@ -216,7 +212,7 @@ def test_demo_every_account_and_period_adds_up_on_page_csv_xlsx_and_pdf(client, 
             header, data = rows[0], rows[1:]
             col = {name: header.index(name) for name in ("Debit", "Credit", "Pending", "Balance")}
 
-            def total(name, table=data):
+            def total(name, table=data, col=col):
                 return sum((D(r[col[name]] or "0") for r in table), ZERO)
 
             assert (total("Debit"), total("Credit"), total("Pending")) == (
