@@ -182,6 +182,24 @@ def test_every_demo_pdf_fits_its_page_and_prints_its_last_column(client, demo, l
             data,
             last_headers("pdf/contracts_signed.html", language),
         )
+        # and the contract's summary once signed: the signatures table with the SHA-256
+        summary = {
+            "contract": contract,
+            "version": version,
+            "steps": context["steps"],
+            "signatures": [signature],
+            "events": contract.events.order_by("seq"),
+            "printed_at": timezone.now(),
+        }
+        data = render_pdf_bytes("pdf/contracts_summary.html", summary, language=language)
+        problems += check_pdf(
+            f"signed summary {contract.number} ({language})",
+            data,
+            last_headers("pdf/contracts_summary.html", language),
+        )
+        printed = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        if version.sha256 not in re.sub(r"\s+", "", printed):
+            problems.append(f"signed summary {contract.number} ({language}): SHA-256 cut")
     assert problems == [], "\n".join(problems)
     assert set(seen) == {
         "pdf/invoices_invoice.html",
