@@ -105,7 +105,7 @@ def contract_export(request: HttpRequest) -> HttpResponse:
     _filterset, results, _sort = _filtered(request)
     stamp = timezone.localdate().isoformat()
     return exports.export_response(
-        fmt, results.iterator(chunk_size=2000), COLUMNS, f"contracts-{stamp}"
+        fmt, results.iterator(chunk_size=2000), COLUMNS, f"contracts-{stamp}", sheet=_("Contracts")
     )
 
 

@@ -78,7 +78,9 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
     items, _errors = _filtered(request, form)
     fmt = request.GET.get("fmt")
     if fmt in ("csv", "xlsx"):
-        return export_response(fmt, items.iterator(chunk_size=2000), COLUMNS, "inventory")
+        return export_response(
+            fmt, items.iterator(chunk_size=2000), COLUMNS, "inventory", sheet=_("Inventory")
+        )
     counts = company_cached(
         request.company.pk,
         "inventory-site-counts",

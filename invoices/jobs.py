@@ -61,7 +61,10 @@ def export_selection(company: Company, params: dict[str, Any]) -> tuple[Any, lis
 def build_export(job: Job, progress: Progress) -> Result:
     rows, columns, name = export_selection(job.company, job.params)
     fmt = job.params.get("fmt", "csv")
-    data = export_bytes(fmt, rows.iterator(chunk_size=2000), columns, progress=progress)
+    sheet = _("Invoice lines") if job.params.get("lines") else _("Invoices")
+    data = export_bytes(
+        fmt, rows.iterator(chunk_size=2000), columns, sheet=sheet, progress=progress
+    )
     return Result(data=data, name=f"{name}.{fmt}", content_type=XLSX_TYPE if fmt == "xlsx" else CSV)
 
 

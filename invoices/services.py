@@ -36,6 +36,7 @@ from portal.access import has_app_role
 from portal.applications import App
 from portal.jobs import job_start
 from portal.models import Authorization, Company, Event, Job, User
+from portal.money import format_money
 from portal.notify import SecretUnavailable, absolute_url, made_at_send, notify
 
 CENT = Decimal("0.01")
@@ -265,10 +266,8 @@ def _mail_context(invoice: Invoice, language: str) -> dict[str, Any]:
         return {
             "number": invoice.number,
             "company_name": invoice.company.name,
-            "total": formats.number_format(invoice.total, 2, use_l10n=True, force_grouping=True),
-            "open_amount": formats.number_format(
-                invoice.open_amount, 2, use_l10n=True, force_grouping=True
-            ),
+            "total": format_money(invoice.total),
+            "open_amount": format_money(invoice.open_amount),
             "currency": invoice.currency,
             "issue_date": formats.date_format(invoice.issue_date, "DATE_FORMAT"),
             "due_date": formats.date_format(invoice.due_date, "DATE_FORMAT"),

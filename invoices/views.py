@@ -126,6 +126,7 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
         kind=EXPORT_KIND,
         params=params,
         back=reverse("invoices:list") + (f"?{params['query']}" if filters else ""),
+        sheet=_("Invoice lines") if params.get("lines") else _("Invoices"),
     )
 
 

@@ -30,7 +30,9 @@ def export_selection(company: Company, query: str) -> Any:
 def build_export(job: Job, progress: Progress) -> Result:
     fmt = job.params.get("fmt", "csv")
     rows = export_selection(job.company, job.params.get("query", ""))
-    data = export_bytes(fmt, rows.iterator(chunk_size=2000), ORDER_COLUMNS, progress=progress)
+    data = export_bytes(
+        fmt, rows.iterator(chunk_size=2000), ORDER_COLUMNS, sheet=_("Orders"), progress=progress
+    )
     return Result(data=data, name=f"orders.{fmt}", content_type=XLSX_TYPE if fmt == "xlsx" else CSV)
 
 

@@ -3,8 +3,6 @@
 One column definition per report kind (orders.reports) feeds every format.
 """
 
-import csv
-import io
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -58,11 +56,7 @@ def report_bytes(report: Report, fmt: str, *, company: Any, language: str) -> by
     with translation.override(language):
         items = report.rows_queryset().iterator(chunk_size=2000)
         if fmt == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow([str(c.header) for c in report.columns])
-            writer.writerows(exports.rows_of(items, report.columns))
-            return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            return "".join(exports.csv_lines(items, report.columns, language)).encode("utf-8")
         if fmt == "xlsx":
             handle = exports.xlsx_file(items, report.columns, sheet=str(report.title))
             try:
@@ -86,5 +80,9 @@ def download_response(report: Report, fmt: str, *, company: Any, language: str) 
             inline=False,
         )
     return exports.export_response(
-        fmt, report.rows_queryset().iterator(chunk_size=2000), report.columns, report.filename()
+        fmt,
+        report.rows_queryset().iterator(chunk_size=2000),
+        report.columns,
+        report.filename(),
+        sheet=report.title,
     )

@@ -139,6 +139,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
         kind=EXPORT_KIND,
         params={"query": query},
         back=reverse("orders:list") + (f"?{query}" if query else ""),
+        sheet=_("Orders"),
     )
 
 

@@ -100,6 +100,7 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         template = f"account/email/email_confirmation{'_signup' if signup else ''}"
         self._queue(template, address.email, {"user": address.user}, recipe)
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Setting up a second factor right after typing the password asks for it only once.
 

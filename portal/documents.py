@@ -7,6 +7,7 @@ downloads read the stored file. Fonts and the print stylesheet ship in the repo
 and the URL fetcher refuses anything outside it, so rendering never goes online.
 """
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -79,8 +80,21 @@ def render_pdf_bytes(template: str, context: dict[str, Any], *, language: str) -
     )
 
 
+@functools.cache
+def layout_version() -> str:
+    """A digest of every PDF template and the print stylesheet: a stored PDF made with an
+    earlier layout (a table that ran off the page, an old money format) is made again."""
+    sources = sorted(Path(settings.BASE_DIR).glob("*/templates/pdf/*.html"))
+    sources += [PRINT_CSS]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def storage_name(key: str, *, language: str, version: str) -> str:
-    digest = hashlib.sha256(f"{key}|{language}|{version}".encode()).hexdigest()[:24]
+    layout = layout_version()
+    digest = hashlib.sha256(f"{key}|{language}|{version}|{layout}".encode()).hexdigest()[:24]
     safe_key = "".join(c if c.isalnum() or c in "-_/" else "-" for c in key)
     return f"documents/{safe_key}-{language}-{digest}.pdf"
 

@@ -2,6 +2,15 @@
 
 A list page declares its columns once; the same definition feeds both formats.
 Cells starting with = + - @ tab or CR are neutralised against formula injection.
+
+Both files speak the reader's language, so they open as numbers in Excel:
+- CSV: UTF-8 with a BOM; French readers get `;` between fields and decimal
+  commas (what French Excel expects), English readers `,` and decimal points.
+  Dates are ISO (2026-09-30), which every spreadsheet reads as a date.
+- XLSX: a sheet named after its content, a bold frozen header row with an
+  autofilter, column widths by type, amounts with a number format (and their
+  currency when the column says which), dates as dates in the reader's order,
+  and a totals row for the columns the page totals (`Column(total=True)`).
 """
 
 import csv
@@ -15,16 +24,35 @@ from typing import Any
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+# Sheet names cannot hold these characters (Excel refuses the file).
+_SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+AMOUNT_FORMAT = "#,##0.00"
+DATE_FORMATS = {"fr": "dd/mm/yyyy", "en": "mm/dd/yyyy"}
+DATETIME_FORMATS = {"fr": "dd/mm/yyyy hh:mm", "en": "mm/dd/yyyy hh:mm"}
 
 
 @dataclass(frozen=True)
 class Column:
     header: Any  # a (lazy) translatable label
     value: Callable[[Any], Any]
+    # XLSX extras: the row's currency for an amount column, and whether the page
+    # shows a total of this column (a totals row is added below the data).
+    currency: Callable[[Any], str] | None = None
+    total: bool = False
+
+
+def _language() -> str:
+    return (translation.get_language() or "en").split("-")[0]
+
+
+def csv_dialect(language: str) -> tuple[str, str]:
+    """(field separator, decimal separator) a spreadsheet of that language expects."""
+    return (";", ",") if language == "fr" else (",", ".")
 
 
 def neutralise(value: Any) -> Any:
@@ -54,21 +82,33 @@ class _Echo:
         return value
 
 
+def _csv_value(value: Any, decimal_separator: str) -> Any:
+    if isinstance(value, (Decimal, float)) and decimal_separator != ".":
+        return str(value).replace(".", decimal_separator)
+    return value
+
+
+def csv_lines(items: Iterable[Any], columns: list[Column], language: str) -> Iterator[str]:
+    """The CSV text, line by line, in the dialect of `language` (BOM first)."""
+    delimiter, decimal_separator = csv_dialect((language or "en").split("-")[0])
+    writer = csv.writer(_Echo(), delimiter=delimiter)
+    with translation.override(language):
+        yield "\ufeff"  # BOM so spreadsheet programs read UTF-8
+        yield writer.writerow([str(c.header) for c in columns])
+        for row in rows_of(items, columns):
+            yield writer.writerow([_csv_value(v, decimal_separator) for v in row])
+
+
 def csv_response(
     items: Iterable[Any], columns: list[Column], filename: str
 ) -> StreamingHttpResponse:
     """Stream rows as they are read; pass a queryset `.iterator(chunk_size=...)` for flat memory."""
-    writer = csv.writer(_Echo())
     # The body is read after the view returned: keep the request's language for
-    # translated headers and labels.
-    language = translation.get_language()
+    # translated headers, labels and the CSV dialect.
+    language = _language()
 
     def stream() -> Iterator[str]:
-        with translation.override(language):
-            yield "\ufeff"  # BOM so spreadsheet programs read UTF-8
-            yield writer.writerow([str(c.header) for c in columns])
-            for row in rows_of(items, columns):
-                yield writer.writerow(row)
+        yield from csv_lines(items, columns, language)
 
     response = StreamingHttpResponse(stream(), content_type=CSV_TYPE)
     response.headers["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv")
@@ -76,22 +116,94 @@ def csv_response(
     return response
 
 
-def xlsx_file(items: Iterable[Any], columns: list[Column], sheet: str = "Export") -> Any:
+def sheet_title(title: Any) -> str:
+    """A valid sheet name (31 characters, no [ ] : * ? / \\)."""
+    text = " ".join(str(title).translate(_SHEET_FORBIDDEN).split()).strip("'")
+    return text[:31] or "Sheet"
+
+
+def _width(column: Column, sample: Any) -> float:
+    header = len(str(column.header)) + 3
+    if isinstance(sample, datetime):
+        return max(header, 17)
+    if isinstance(sample, date):
+        return max(header, 12)
+    if isinstance(sample, (Decimal, float, int)):
+        return max(header, 16 if column.currency else 14)
+    return min(max(header, 18), 50)
+
+
+def xlsx_file(items: Iterable[Any], columns: list[Column], sheet: Any = None) -> Any:
     """Write a workbook in write-only mode to a temporary file and return it (seeked to 0)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
+    language = _language()
+    date_format = DATE_FORMATS.get(language, DATE_FORMATS["en"])
+    datetime_format = DATETIME_FORMATS.get(language, DATETIME_FORMATS["en"])
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title=sheet[:31])
+    worksheet = workbook.create_sheet(title=sheet_title(sheet or _("Export")))
+    worksheet.freeze_panes = "A2"
+    rows = iter(items)
+    first = next(rows, None)
+    samples = [col.value(first) if first is not None else None for col in columns]
+    for index, (col, sample) in enumerate(zip(columns, samples, strict=True), start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = _width(col, sample)
     header = []
     for col in columns:
         cell = WriteOnlyCell(worksheet, value=str(col.header))
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     worksheet.append(header)
-    for row in rows_of(items, columns):
+    totals: list[Decimal] = [Decimal(0)] * len(columns)
+    count = 0
+
+    def cell_of(col: Column, item: Any, value: Any) -> Any:
+        if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
+            cell = WriteOnlyCell(worksheet, value=value)
+            if isinstance(value, (Decimal, float)):
+                code = col.currency(item) if col.currency and item is not None else ""
+                cell.number_format = f'{AMOUNT_FORMAT} "{code}"' if code else AMOUNT_FORMAT
+            return cell
+        if isinstance(value, datetime):
+            cell = WriteOnlyCell(worksheet, value=value)
+            cell.number_format = datetime_format
+            return cell
+        if isinstance(value, date):
+            cell = WriteOnlyCell(worksheet, value=value)
+            cell.number_format = date_format
+            return cell
+        return value
+
+    def all_items() -> Iterator[Any]:
+        if first is not None:
+            yield first
+            yield from rows
+
+    for item in all_items():
+        values = [_cell(col.value(item)) for col in columns]
+        for i, (col, value) in enumerate(zip(columns, values, strict=True)):
+            if col.total and isinstance(value, (Decimal, int, float)):
+                totals[i] += Decimal(str(value))
+        worksheet.append(
+            [cell_of(col, item, value) for col, value in zip(columns, values, strict=True)]
+        )
+        count += 1
+    if any(col.total for col in columns):
+        row = []
+        for i, col in enumerate(columns):
+            if col.total:
+                cell = cell_of(col, first, totals[i])
+            else:
+                cell = WriteOnlyCell(worksheet, value=_("Total") if i == 0 else None)
+            cell.font = Font(bold=True)
+            row.append(cell)
         worksheet.append(row)
+    last = get_column_letter(max(len(columns), 1))
+    worksheet.auto_filter.ref = f"A1:{last}{count + 1}"
     handle = tempfile.TemporaryFile()
     workbook.save(handle)
     handle.seek(0)
@@ -99,7 +211,7 @@ def xlsx_file(items: Iterable[Any], columns: list[Column], sheet: str = "Export"
 
 
 def xlsx_response(
-    items: Iterable[Any], columns: list[Column], filename: str, sheet: str = "Export"
+    items: Iterable[Any], columns: list[Column], filename: str, sheet: Any = None
 ) -> FileResponse:
     response = FileResponse(
         xlsx_file(items, columns, sheet),
@@ -112,11 +224,12 @@ def xlsx_response(
 
 
 def export_response(
-    fmt: str, items: Iterable[Any], columns: list[Column], filename: str
+    fmt: str, items: Iterable[Any], columns: list[Column], filename: str, sheet: Any = None
 ) -> StreamingHttpResponse | FileResponse:
-    """`fmt` is "csv" or "xlsx" (anything else is the caller's 404)."""
+    """`fmt` is "csv" or "xlsx" (anything else is the caller's 404); `sheet` names the
+    XLSX sheet after its content (a translated title)."""
     if fmt == "xlsx":
-        return xlsx_response(items, columns, filename)
+        return xlsx_response(items, columns, filename, sheet)
     return csv_response(items, columns, filename)
 
 
@@ -136,7 +249,7 @@ def export_bytes(
     items: Iterable[Any],
     columns: list[Column],
     *,
-    sheet: str = "Export",
+    sheet: Any = None,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
     """The whole export as a file's bytes (a background job stores it); `progress(rows)`."""
@@ -148,20 +261,7 @@ def export_bytes(
         finally:
             handle.close()
     with tempfile.TemporaryFile("w+b") as raw:
-        writer = csv.writer(_Lines(raw))
-        raw.write("\ufeff".encode())
-        writer.writerow([str(c.header) for c in columns])
-        for row in rows_of(items, columns):
-            writer.writerow(row)
+        for line in csv_lines(items, columns, _language()):
+            raw.write(line.encode("utf-8"))
         raw.seek(0)
         return raw.read()
-
-
-class _Lines:
-    """A text target for csv.writer that writes UTF-8 to a binary file."""
-
-    def __init__(self, handle: Any) -> None:
-        self.handle = handle
-
-    def write(self, value: str) -> int:
-        return self.handle.write(value.encode("utf-8"))

@@ -76,13 +76,16 @@ def export_or_job(
     kind: str,
     params: dict[str, Any],
     back: str,
+    sheet: Any = None,
 ) -> HttpResponse:
     """Stream a small export in the response; beyond EXPORT_DIRECT_MAX_ROWS, start a job
     (the worker builds it from `params`) and send the user to its page, so no request
     holds a web worker for the whole table."""
     total = queryset.count()
     if total <= settings.EXPORT_DIRECT_MAX_ROWS:
-        return export_response(fmt, queryset.iterator(chunk_size=2000), columns, filename)
+        return export_response(
+            fmt, queryset.iterator(chunk_size=2000), columns, filename, sheet=sheet
+        )
     return start_or_back(request, kind=kind, params={**params, "fmt": fmt}, total=total, back=back)
 
 

@@ -168,7 +168,9 @@ def request_export(request: HttpRequest) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     _form, qs, _sort = filtered(request)
-    return export_response(fmt, qs.iterator(chunk_size=2000), COLUMNS, "my-requests")
+    return export_response(
+        fmt, qs.iterator(chunk_size=2000), COLUMNS, "my-requests", sheet=_("My requests")
+    )
 
 
 @app_view(APP)

@@ -42,9 +42,19 @@ class StatementFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, today: date, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, today: date, **kwargs):
+        super().__init__(self._applied(data), *args, **kwargs)
         self.today = today
+
+    @staticmethod
+    def _applied(data):
+        """The form shows the period that is applied: no period means the default preset,
+        dates without a period mean custom dates. A search then resubmits that period."""
+        if data is None or data.get("period"):
+            return data
+        data = data.copy()
+        data["period"] = "custom" if (data.get("start") or data.get("end")) else DEFAULT_PRESET
+        return data
 
     def clean_sort(self) -> str:
         """An unknown sort is not an error: the statement falls back to date order."""
@@ -82,4 +92,9 @@ class StatementFilterForm(forms.Form):
 
     @property
     def chosen_period(self) -> Period:
-        return self.cleaned_data["period_obj"]
+        """The period read: it ends today at the latest, so the closing balance is never
+        dated after the position date (a later document belongs to a later statement)."""
+        period = self.cleaned_data["period_obj"]
+        if period.start <= self.today < period.end:
+            return Period(period.start, self.today, period.preset)
+        return period

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from invoices.models import Invoice
 from portal.applications import Figure
+from portal.money import format_money
 from statements.ledger import money
 from statements.models import CreditNote, Payment
 
@@ -45,7 +45,7 @@ def home_figures(company, user) -> list[Figure]:
     return [
         Figure(
             _("Balance (%(currency)s)") % {"currency": currency},
-            f"{number_format(money(balance), 2, force_grouping=True)} {currency}",
+            format_money(money(balance), currency),
             url,
         )
         for currency, balance in rows

@@ -9,6 +9,14 @@ results, so a statement costs the same few queries whatever the ledger's size.
 Every query is scoped by company, billing account and currency; the company
 comes from the request (or the task) and the account was fetched through
 `BillingAccount.objects.for_company(company)`.
+
+The one rule for pending items: a payment counts when it is received. A pending
+payment (announced, not yet on the supplier's account) is listed on its date with
+its amount in the "Pending" column, never in "Credit"; it changes no balance and
+no period total, and the period's pending payments are summed apart
+(`Totals.pending`). So on every account, period and view (page, PDF, CSV, XLSX)
+opening + debits − credits = closing, and the closing of one period is the
+opening of the next.
 """
 
 from collections.abc import Iterator
@@ -35,7 +43,7 @@ SORTS = {
     "type": "t.kind_rank",
     "due": "t.due_date",
     "debit": "t.debit",
-    "credit": "t.credit",
+    "credit": "(CASE WHEN t.status = 'pending' THEN 0 ELSE t.credit END)",
     "status": "t.status",
 }
 DEFAULT_SORT = "date"
@@ -111,6 +119,7 @@ class Line:
     status: str
     balance: Decimal
     currency: str = ""
+    pending: Decimal = ZERO  # a pending payment's amount: shown apart, not a credit
 
     @property
     def kind_label(self) -> str:
@@ -133,19 +142,23 @@ class Line:
 
 @dataclass
 class Totals:
+    """opening + debit − credit = closing, always; `pending` is apart (not in credit)."""
+
     opening: Decimal
     debit: Decimal
     credit: Decimal
     closing: Decimal
     entries: int
     last_change: Any = None
+    pending: Decimal = ZERO
 
     @property
     def version(self) -> str:
         """Changes whenever a document of the statement changes (stored PDFs are keyed on it)."""
         stamp = self.last_change.isoformat() if hasattr(self.last_change, "isoformat") else ""
         return (
-            f"{self.entries}:{self.closing}:{self.debit}:{self.credit}:{stamp or self.last_change}"
+            f"{self.entries}:{self.closing}:{self.debit}:{self.credit}:{self.pending}:"
+            f"{stamp or self.last_change}"
         )
 
 
@@ -155,16 +168,19 @@ def totals(query: StatementQuery) -> Totals:
     portal.company_cache)."""
     start, end = query.start, query.end
     in_period = Q(date__gte=start)
+    pending = Q(kind=LedgerEntry.Kind.PAYMENT, document_status=LedgerEntry.Status.PENDING)
     row = company_cached(
         query.company_id,
-        f"statement-totals:{query.account_id}:{query.currency}:{start}:{end}",
+        f"statement-totals:v2:{query.account_id}:{query.currency}:{start}:{end}",
         lambda: (
             query.entries()
             .filter(date__lte=end)
             .aggregate(
                 opening=Coalesce(Sum("signed_amount", filter=Q(date__lt=start)), ZERO),
                 debit=Coalesce(Sum("debit", filter=in_period), ZERO),
-                credit=Coalesce(Sum("credit", filter=in_period), ZERO),
+                # before `credit`: an aggregate named like a field hides the field
+                pending=Coalesce(Sum("credit", filter=in_period & pending), ZERO),
+                credit=Coalesce(Sum("credit", filter=in_period & ~pending), ZERO),
                 movement=Coalesce(Sum("signed_amount", filter=in_period), ZERO),
                 entries=Count("id", filter=in_period),
                 last_change=Max("updated_at"),
@@ -179,6 +195,7 @@ def totals(query: StatementQuery) -> Totals:
         closing=money(opening + money(row["movement"])),
         entries=row["entries"],
         last_change=row["last_change"],
+        pending=money(row["pending"]),
     )
 
 
@@ -255,6 +272,9 @@ def _lines_sql(query: StatementQuery) -> tuple[str, list[Any]]:
 
 def _line(row: tuple, opening: Decimal, currency: str) -> Line:
     kind, source_id, day, due, number, reference, debit, credit, signed, open_, status, run = row
+    pending = ZERO
+    if kind == LedgerEntry.Kind.PAYMENT and status == LedgerEntry.Status.PENDING:
+        pending, credit = money(credit), ZERO
     return Line(
         kind=kind,
         source_id=source_id,
@@ -269,6 +289,7 @@ def _line(row: tuple, opening: Decimal, currency: str) -> Line:
         status=status or ("open" if open_ is not None and open_ > OPEN_THRESHOLD else "paid"),
         balance=money(opening + money(run)),
         currency=currency,
+        pending=pending,
     )
 
 

@@ -189,6 +189,8 @@ def statement_export(request: HttpRequest, account: str, currency: str, fmt: str
         iter_lines(query, opening),
         EXPORT_COLUMNS,
         _filename(billing_account, query),
+        sheet=_("Statement %(account)s %(currency)s")
+        % {"account": billing_account.number, "currency": currency},
     )
 
 

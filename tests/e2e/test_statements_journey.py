@@ -1,9 +1,11 @@
 """Statements OnLine journey: pick a period, sort the lines, open a credit note's copy,
 download the statement PDF."""
 
+import os
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -77,7 +79,7 @@ def test_period_sort_credit_note_copy_and_statement_pdf(page, live_server, e2e_w
     expect(page).to_have_url(re.compile(r"sort=-credit"))
     expect(rows.first).to_contain_text("VIR-9")
     expect(page.get_by_role("note")).to_contain_text(
-        "running balance is always computed in date order"
+        "the running balance is only shown in date order"
     )
 
     # the credit note's copy
@@ -101,3 +103,62 @@ def test_period_sort_credit_note_copy_and_statement_pdf(page, live_server, e2e_w
     assert info.value.suggested_filename == "statement-BA-7-EUR-20260201-20260228.pdf"
     with open(info.value.path(), "rb") as fh:
         assert fh.read(4) == b"%PDF"
+
+
+SHOTS = (
+    Path(os.environ.get("PORTAL_SCREENSHOTS", "")) if os.environ.get("PORTAL_SCREENSHOTS") else None
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_pending_payment_apart_and_a_search_keeps_the_period(
+    new_context, live_server, e2e_world, statement, language
+):
+    """The accounts-payable clerk checks the totals with a calculator, then searches."""
+    from django.utils import timezone
+
+    from portal.money import format_money
+    from statements.models import Payment
+
+    today = timezone.localdate()
+    PaymentFactory(
+        billing_account=statement["account"],
+        reference="VIR-PENDING",
+        date=today.replace(day=1),
+        amount=Decimal("1234.50"),
+        status=Payment.Status.PENDING,
+    )
+    InvoiceFactory(
+        billing_account=statement["account"],
+        number="F-NOW",
+        issue_date=today.replace(day=1),
+        total=Decimal("2000"),
+    )
+    context = new_context(locale="fr-FR" if language == "fr" else "en-GB")
+    page = context.new_page()
+    if language == "fr":
+        e2e_world.viewer.preferred_language = "fr"
+        e2e_world.viewer.save(update_fields=["preferred_language"])
+    sign_in(page, live_server, e2e_world.viewer.email)
+    page.goto(f"{live_server.url}/statements/BA-7/EUR/")
+    # the period shown is the one applied: this year
+    expect(page.locator("#id_period")).to_have_value("this_year")
+    summary = page.locator(".statement-summary dd")
+    values = [text.strip() for text in summary.all_inner_texts()]
+    from django.utils import translation
+
+    with translation.override(language):
+        assert values[-1] == format_money(Decimal("2550.00"), "EUR")  # 900+400+2000-150-600
+        pending = format_money(Decimal("1234.50"))
+    expect(page.locator(".pending-note")).to_contain_text(pending)
+    expect(page.locator("tr", has_text="VIR-PENDING")).to_contain_text(pending)
+    if SHOTS:
+        page.screenshot(path=str(SHOTS / f"statement-{language}.png"), full_page=True)
+    # a search keeps the period: February's payment is still found
+    label = "Number or reference" if language == "en" else "Numéro ou référence"
+    page.get_by_label(label).fill("VIR-9")
+    page.get_by_role("button", name="Show" if language == "en" else "Afficher").click()
+    expect(page.locator(".statements-table tbody tr")).to_have_count(1)
+    expect(page.locator("#id_period")).to_have_value("this_year")
+    if SHOTS:
+        page.screenshot(path=str(SHOTS / f"statement-search-{language}.png"), full_page=True)

@@ -127,3 +127,66 @@ def test_translated_headers_follow_the_active_language():
     rows = _csv_rows(response)  # read later, as the server does once the view returned
 
     assert rows[0] == ["Oui"]
+
+
+MONEY = [
+    Column(header="Number", value=lambda r: r.number),
+    Column(header="Date", value=lambda r: r.when),
+    Column(header="Amount", value=lambda r: r.amount, currency=lambda r: "EUR", total=True),
+]
+
+
+def test_french_csv_has_semicolons_decimal_commas_and_a_bom():
+    from django.utils import translation
+
+    rows = [Row("INV-1", "x", Decimal("1234.50")), Row("INV-2", "x", Decimal("-3.10"))]
+    with translation.override("fr"):
+        response = export_response("csv", rows, MONEY, "invoices")
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())
+    text = body.decode("utf-8-sig")
+    assert text.splitlines() == [
+        "Number;Date;Amount",
+        "INV-1;2026-11-27;1234,50",
+        "INV-2;2026-11-27;-3,10",
+    ]
+    assert list(csv.reader(io.StringIO(text), delimiter=";"))[1][2] == "1234,50"
+
+
+def test_english_csv_keeps_commas_and_decimal_points():
+    from django.utils import translation
+
+    with translation.override("en"):
+        response = export_response("csv", [Row("INV-1", "x", Decimal("1234.50"))], MONEY, "i")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[1] == "INV-1,2026-11-27,1234.50"
+
+
+@pytest.mark.parametrize(("language", "date_format"), [("fr", "dd/mm/yyyy"), ("en", "mm/dd/yyyy")])
+def test_xlsx_is_ready_to_work_with(language, date_format):
+    from django.utils import translation
+
+    rows = [Row("INV-1", "x", Decimal("1234.50")), Row("INV-2", "x", Decimal("100.25"))]
+    with translation.override(language):
+        response = export_response("xlsx", rows, MONEY, "invoices", sheet="Invoices: 2026/11")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.active
+    assert sheet.title == "Invoices 2026 11"  # named after its content, valid characters
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:C3"  # the data, not the totals row
+    assert sheet["A1"].font.b
+    assert sheet.column_dimensions["A"].width >= 9
+    assert sheet.column_dimensions["C"].width >= 14
+    assert sheet["B2"].number_format == date_format
+    assert sheet["B2"].value.date() == dt.date(2026, 11, 27)
+    assert sheet["C2"].number_format == '#,##0.00 "EUR"'
+    assert sheet["C2"].value == 1234.5
+    assert [c.value for c in sheet[4]] == ["Total", None, 1334.75]
+    assert sheet["C4"].font.b
+
+
+def test_xlsx_without_totals_has_no_totals_row():
+    response = export_response("xlsx", [Row("INV-1", "x")], COLUMNS, "x")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == 2
+    assert sheet.title == "Export"

@@ -48,10 +48,17 @@ def test_pending_payment_is_listed_without_changing_the_balance(ledger):
     q = _query(ledger, start=date(2026, 3, 1), end=date(2026, 3, 31))
     t = totals(q)
     rows = StatementLines(q, t.opening)[0:10]
-    assert [(r.number, r.status, r.credit, r.balance) for r in rows] == [
-        ("PAY-2", "pending", D("250.00"), D("1050.00"))
+    # one rule: a pending payment is shown apart (pending), it is not a credit
+    assert [(r.number, r.status, r.credit, r.pending, r.balance) for r in rows] == [
+        ("PAY-2", "pending", D("0.00"), D("250.00"), D("1050.00"))
     ]
-    assert t.closing == D("1050.00")
+    assert (t.opening, t.debit, t.credit, t.pending, t.closing) == (
+        D("1050.00"),
+        D("0.00"),
+        D("0.00"),
+        D("250.00"),
+        D("1050.00"),
+    )
 
 
 def test_currencies_are_never_added(ledger):

@@ -60,7 +60,8 @@ def test_other_sort_says_the_running_balance_follows_date_order(viewer_client, l
     response = viewer_client.get(_url(), {**FEB, "sort": "-credit"})
     html = response.content.decode()
     assert [line.number for line in response.context["lines"]][:2] == ["PAY-1", "PAY-3"]
-    assert "Sorted by Credit. The running balance is always computed in date order" in html
+    assert "Sorted by Credit: the running balance is only shown in date order." in html
+    assert ">Balance</th>" not in html  # no running balance out of date order
     assert 'aria-sort="descending"' in html
 
 
@@ -118,10 +119,12 @@ def test_period_presets(viewer_client, ledger, monkeypatch):
     )
     assert response.context["totals"].closing == Decimal("1050.00")
     response = viewer_client.get(_url(), {"period": "this_quarter"})
+    # the quarter is read up to today: the closing balance is never dated after "as of"
     assert (response.context["start"], response.context["end"]) == (
         date(2026, 1, 1),
-        date(2026, 3, 31),
+        date(2026, 3, 15),
     )
+    assert response.context["as_of"] == date(2026, 3, 15)
     response = viewer_client.get(_url())  # default: this year
     assert response.context["start"] == date(2026, 1, 1)
     assert response.context["totals"].opening == Decimal("120.00")  # INV-0 + INV-5
@@ -164,7 +167,8 @@ def test_csv_export_has_the_lines_and_running_balance(viewer_client, ledger):
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0][:3] == ["Date", "Type", "Number"]
-    assert [(r[2], r[8]) for r in rows[1:]] == [
+    assert rows[0][6:10] == ["Debit", "Credit", "Pending", "Balance"]
+    assert [(r[2], r[9]) for r in rows[1:]] == [
         ("INV-3", "1920.00"),
         ("CN-1", "1820.00"),
         ("CN-2", "1770.00"),
@@ -182,9 +186,10 @@ def test_xlsx_export_follows_the_filters(viewer_client, ledger):
     )
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert [r[2] for r in rows[1:]] == ["CN-1", "CN-2"]
+    assert [r[2] for r in rows[1:-1]] == ["CN-1", "CN-2"]
     assert rows[1][7] == 100  # credit
-    assert rows[1][8] == 1820  # balance
+    assert rows[1][9] == 1820  # balance
+    assert rows[-1][0] == "Total" and rows[-1][7] == 150  # the credits listed
 
 
 def test_export_with_bad_dates_goes_back_with_a_message(viewer_client, ledger):
@@ -315,5 +320,5 @@ def test_statement_in_french(client, company, ledger):
     response = client.get(_url(), {**FEB, "sort": "number"}, headers={"Accept-Language": "fr"})
     html = response.content.decode()
     assert "Solde d&#x27;ouverture" in html or "Solde d'ouverture" in html
-    assert "Le solde progressif est toujours calculé dans l'ordre des dates" in html
+    assert "le solde progressif n'est affiché que dans l'ordre des dates" in html
     assert "Échu depuis 1 à 30 jours" in html
