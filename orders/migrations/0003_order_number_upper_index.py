@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0002_list_indexes'),
-        ('portal', '0003_site_postal_code'),
+        ('portal', '0005_site_postal_code'),
     ]
 
     operations = [

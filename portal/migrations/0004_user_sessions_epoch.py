@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_notification_clear_links_removed'),
+        ("portal", "0003_notification_clear_links_removed"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_customer_service_agent_group'),
+        ("portal", "0005_site_postal_code"),
     ]
 
     operations = [

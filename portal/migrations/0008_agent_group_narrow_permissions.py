@@ -68,7 +68,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0002_customer_service_agent_group"),
+        ("portal", "0007_company_report_email_domains"),
         ("requests_inbox", "0003_list_indexes"),
         ("orders", "0002_list_indexes"),
         ("invoices", "0002_totals_covering_index"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_customer_service_agent_group'),
+        ("portal", "0004_user_sessions_epoch"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_job'),
+        ("portal", "0006_job"),
     ]
 
     operations = [
