@@ -29,8 +29,8 @@ ADD_CHANGE = {
     "contracts.signingauthority",
     "inventory.installeditem",
 }
+# Users: seen, never changed (passwords, e-mail and staff rights are for superusers).
 CHANGE_ONLY = {
-    "portal.user",
     "portal.company",
     "portal.authorization",
     "requests_inbox.request",
