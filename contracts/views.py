@@ -480,21 +480,19 @@ def signing_authorities(request: HttpRequest) -> HttpResponse:
 
 
 @app_view(App.CONTRACTS)
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: HttpRequest, new_url: str = "") -> HttpResponse:
     feeds = CalendarFeed.objects.for_company(request.company).filter(user=request.user)
-    return render(request, "contracts/calendar.html", {"feeds": feeds})
+    return render(request, "contracts/calendar.html", {"feeds": feeds, "new_url": new_url})
 
 
 @require_POST
 @app_view(App.CONTRACTS)
 def calendar_create(request: HttpRequest) -> HttpResponse:
+    """The new link is shown in this response only: it never travels in a cookie (the
+    messages cookie is signed, not encrypted), the session or a redirect."""
     _feed, token = services.calendar_feed_create(company=request.company, user=request.user)
     url = request.build_absolute_uri(reverse("contracts:calendar_feed", kwargs={"token": token}))
-    messages.success(
-        request,
-        _("Your calendar link (copy it now, it is shown only once): %(url)s") % {"url": url},
-    )
-    return redirect("contracts:calendar")
+    return calendar(request, new_url=url)
 
 
 @require_POST

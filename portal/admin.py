@@ -95,6 +95,16 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    def get_fieldsets(self, request, obj=None):
+        """Agents see no password block (its "Reset password" button is not theirs)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "password"]})
+            for name, opts in fieldsets
+        ]
+
     def has_add_permission(self, request):
         return request.user.is_superuser
 

@@ -122,6 +122,7 @@ def test_an_agent_still_sees_users_read_only(agent_client):
     page = agent_client.get(reverse("admin:portal_user_change", args=[customer.pk]))
     assert page.status_code == 200 and "Camille" in page.text
     assert 'name="email"' not in page.text and 'name="is_staff"' not in page.text
+    assert "../password/" not in page.text  # no "Reset password" button that is not theirs
 
 
 def test_a_superuser_administers_users_and_each_change_is_a_security_event(superuser, caplog):
