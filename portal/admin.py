@@ -19,6 +19,7 @@ from portal.models import (
     Company,
     Country,
     HelpContact,
+    Job,
     Membership,
     Notification,
     Site,
@@ -204,4 +205,21 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs, read-only: agents see what is waiting, running or failed (and why)."""
+
+    list_display = ["pk", "kind", "company", "user", "state", "done", "total", "created_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["user__email", "company__name"]
+    raw_id_fields = ["company", "user", "file"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
