@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inventory.exports import COLUMNS
-from inventory.forms import SORTS, AddForm, CorrectForm, ItemFilterForm, MoveForm, RemoveForm
+from inventory.forms import AddForm, CorrectForm, ItemFilterForm, MoveForm, RemoveForm
 from inventory.models import ChangeKind, ChangeRequest, InstalledItem
+from inventory.selectors import filtered_items
 from inventory.services import change_request_submit
 from inventory.variants import variant_for
 from portal.access import app_view, has_app_role
 from portal.company_cache import company_cached
-from portal.exports import export_response
+from portal.job_views import export_or_job
 from portal.models import Site
 from portal.pagination import page_of
 from requests_inbox.models import Request
@@ -40,21 +41,7 @@ def _items(request: HttpRequest):
 
 
 def _filtered(request: HttpRequest, form: ItemFilterForm):
-    items = _items(request).select_related("site", "maintenance_contract")
-    if not form.is_valid():
-        return items.order_by(*SORTS["site"]), []
-    data = form.cleaned_data
-    if data["q"]:
-        items = items.search(data["q"])
-    if data["site"]:
-        items = items.filter(site=data["site"])
-    if data["kind"]:
-        items = items.filter(kind=data["kind"])
-    if data["coverage"]:
-        items = items.coverage(data["coverage"])
-    if data["lease_ending"]:
-        items = items.lease_ending()
-    return items.order_by(*SORTS.get(data["sort"] or "site", SORTS["site"])), []
+    return filtered_items(request.company, form)
 
 
 def _known_count(form: ItemFilterForm, counts: dict[int, int]) -> int | None:
@@ -78,8 +65,18 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
     items, _errors = _filtered(request, form)
     fmt = request.GET.get("fmt")
     if fmt in ("csv", "xlsx"):
-        return export_response(
-            fmt, items.iterator(chunk_size=2000), COLUMNS, "inventory", sheet=_("Inventory")
+        filters = request.GET.copy()
+        filters.pop("fmt", None)
+        return export_or_job(
+            request,
+            fmt=fmt,
+            queryset=items,
+            columns=COLUMNS,
+            filename="inventory",
+            kind="inventory.export",
+            params={"query": filters.urlencode()},
+            back=request.path + (f"?{filters.urlencode()}" if filters else ""),
+            sheet=_("Inventory"),
         )
     counts = company_cached(
         request.company.pk,

@@ -22,7 +22,7 @@ from orders import services
 from orders.filters import DEFAULT_SORT, SORTS, OrderFilterForm
 from orders.forms import GuestLookupForm, ReportEmailForm, SaveReportForm, ScheduleForm
 from orders.guest import compact, guest_lookup
-from orders.jobs import EXPORT_KIND, export_selection
+from orders.jobs import EXPORT_KIND, REPORT_FILE_KIND, export_selection
 from orders.models import Order, ReportSchedule, SavedReport
 from orders.report_files import download_response, table
 from orders.reports import ORDER_COLUMNS, STANDARD_REPORTS, resolve_report
@@ -203,7 +203,18 @@ def report_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx", "pdf"):
         raise Http404
     report = resolve_report(request.company, request.user, key)
-    return download_response(report, fmt, company=request.company, language=get_language())
+    if fmt == "pdf":  # at most PAGE_LIMIT rows: rendered at once and stored
+        return download_response(report, fmt, company=request.company, language=get_language())
+    return export_or_job(
+        request,
+        fmt=fmt,
+        queryset=report.rows_queryset(),
+        columns=report.columns,
+        filename=report.filename(),
+        kind=REPORT_FILE_KIND,
+        params={"key": report.key},
+        back=reverse("orders:report", kwargs={"key": report.key}),
+    )
 
 
 @app_view(App.ORDERS)

@@ -22,6 +22,7 @@ from portal.models import (
     Company,
     Country,
     HelpContact,
+    Job,
     Membership,
     Notification,
     Site,
@@ -298,3 +299,19 @@ class NotificationAdmin(GuardedAdminMixin, admin.ModelAdmin):
         except Exception as exc:  # a template changed since: show why, never the context
             text = f"{exc.__class__.__name__}: {exc}"
         return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)
+
+@admin.register(Job)
+class JobAdmin(GuardedAdminMixin, admin.ModelAdmin):
+    """Background jobs, read-only: agents see what is waiting, running or failed (and why)."""
+
+    list_display = ["pk", "kind", "company", "user", "state", "done", "total", "created_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["user__email", "company__name"]
+    raw_id_fields = ["company", "user", "file"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

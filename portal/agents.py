@@ -28,7 +28,7 @@ AGENT_PERMISSIONS: frozenset[tuple[str, str]] = frozenset(
         "view_authorization", "change_authorization",
         "view_authorizationevent",
         "view_helpcontact", "add_helpcontact", "change_helpcontact",
-        "view_notification",
+        "view_notification", "view_job",
         "view_country",
     )]
     + [("requests_inbox", code) for code in (

@@ -67,7 +67,11 @@ def build_pdf(job: Job, progress: Progress) -> Result:
 
 
 def _statement(job: Job) -> str:
-    account = BillingAccount.objects.for_company(job.company).get(pk=job.params["account_id"])
+    account = (
+        BillingAccount.objects.for_company(job.company).filter(pk=job.params["account_id"]).first()
+    )
+    if account is None:
+        return reverse("statements:list")
     url = reverse(
         "statements:statement",
         kwargs={"account": account.number, "currency": job.params["currency"]},

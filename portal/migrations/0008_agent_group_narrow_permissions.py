@@ -18,7 +18,7 @@ PERMISSIONS = {
         "view_membership", "add_membership", "change_membership",
         "view_authorization", "change_authorization", "view_authorizationevent",
         "view_helpcontact", "add_helpcontact", "change_helpcontact",
-        "view_notification", "view_country",
+        "view_notification", "view_job", "view_country",
     ],
     "requests_inbox": [
         "view_request", "change_request", "view_message", "view_statuschange",

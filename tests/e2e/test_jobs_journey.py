@@ -81,3 +81,45 @@ def test_a_zips_progress_reaches_its_download(
         expect(page.locator("table")).to_contain_text("ZIP of invoices")
         expect(page.locator("table")).to_contain_text("Ready")
     assert Job.objects.get().state == Job.State.DONE
+
+
+def test_in_french_the_job_page_my_files_and_the_report_refusal(
+    page, live_server, e2e_world, media, settings
+):
+    """Without a separate worker (embedded: the job runs as the request commits), in French:
+    the ZIP's page offers the download; a report to an outside address is refused until
+    the company administrator allows its domain."""
+    from tests.e2e.browsing import switch_language, url_for
+
+    settings.INVOICE_ZIP_DIRECT_MAX = 1
+    for index in range(3):
+        InvoiceFactory(company=e2e_world.company, number=f"F-2026-0008{index:02d}")
+    sign_in(page, live_server, e2e_world.approver.email)
+    switch_language(page, "fr")
+    page.goto(url_for(live_server, "invoices:list"))
+    for box in page.locator(".invoice-list tbody input[type=checkbox]").all():
+        box.check()
+    page.get_by_role("button", name="Télécharger les factures sélectionnées (ZIP de PDF)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ZIP de factures")
+    expect(page.locator("#job-status [role=status]")).to_contain_text("Prêt")
+    expect(page.get_by_role("link", name="Télécharger invoices-")).to_be_visible()
+    page.get_by_role("link", name="Mes fichiers").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes fichiers")
+    expect(page.locator("table")).to_contain_text("ZIP de factures")
+
+    report = url_for(live_server, "orders:report_email", key="open-orders")
+    page.goto(report)
+    page.get_by_label("Destinataires").fill("quelquun@cabinet.example")
+    page.get_by_role("button", name="Envoyer", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("aux collègues de votre société")
+
+    page.goto(url_for(live_server, "portal:my_company"))
+    page.get_by_label("Domaines extérieurs auxquels envoyer des rapports").fill("cabinet.example")
+    page.get_by_role("button", name="Enregistrer les domaines").click()
+    expect(page.locator(".messages")).to_contain_text("Les domaines autorisés ont été enregistrés.")
+
+    page.goto(report)
+    page.get_by_label("Destinataires").fill("quelquun@cabinet.example")
+    page.get_by_role("button", name="Envoyer", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Envoi de rapport")
+    expect(page.locator("#job-status [role=status]")).to_contain_text("Prêt")

@@ -174,3 +174,27 @@ def test_the_item_count_matches_the_list_with_and_without_filters(client, online
     assert count(site=sites[1].pk, q="CNT-ONE") == "1 item"
     assert count(q="nothing-like-this") == "0 items"
     assert count(site="not-a-site") == "4 items"  # ignored filter: the whole list
+
+
+def test_a_large_export_is_built_by_a_worker_with_the_same_filters(
+    client, online, viewer, sites, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    settings.EXPORT_DIRECT_MAX_ROWS = 1
+    ItemFactory(site=sites[0], serial_number="78BIG001", description="=HYPERLINK(evil)")
+    ItemFactory(site=sites[0], serial_number="78BIG002")
+    ItemFactory(site=sites[1], serial_number="78OTHER1")
+    login(client, viewer, online)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("inventory:home"), {"fmt": "csv", "site": sites[0].pk})
+    assert response.status_code == 302
+    assert "Ready" in client.get(response.url).text
+    csv = b"".join(client.get(response.url + "download/").streaming_content).decode("utf-8-sig")
+    assert "78BIG001" in csv and "78BIG002" in csv and "78OTHER1" not in csv
+    assert "'=HYPERLINK(evil)" in csv

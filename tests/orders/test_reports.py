@@ -128,6 +128,27 @@ def test_downloads_csv_xlsx_pdf(viewer_client, company):
     )
 
 
+def test_a_large_report_download_is_built_by_a_worker(
+    viewer_client, company, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    settings.EXPORT_DIRECT_MAX_ROWS = 1
+    for number in ("J-1", "J-2"):
+        OrderFactory(company=company, number=number, status=OrderStatus.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = viewer_client.get(report_url("open-orders", "orders:report_download", fmt="csv"))
+    assert response.status_code == 302
+    assert "Ready" in viewer_client.get(response.url).text
+    body = b"".join(viewer_client.get(response.url + "download/").streaming_content).decode()
+    assert "J-1" in body and "J-2" in body
+
+
 def test_pdf_version_changes_with_the_data(company, viewer):
     order = OrderFactory(company=company, status=OrderStatus.CONFIRMED)
     first = resolve_report(company, viewer, "open-orders").version()
