@@ -29,8 +29,8 @@ def _decimal(value: Any) -> Decimal | None:
 def format_number(value: Any, decimals: int = 2, *, language: str | None = None) -> str:
     """A grouped number with the language's separators; '' for no value."""
     number = _decimal(value)
-    if number is None:
-        return ""
+    if number is None:  # nothing, or text that is not a number: shown as it is
+        return "" if value is None else str(value)
     if decimals >= 0:
         number = number.quantize(Decimal(1).scaleb(-decimals))
     with translation.override(language or translation.get_language()):

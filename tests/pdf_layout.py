@@ -38,20 +38,14 @@ def text_runs(reader: PdfReader) -> list[Run]:
         state = TextStateManager()
         for operands, op in ops:
             if op in (b"BT", b"q"):
-                groups, _tjs = recurse_to_target_op(
+                # each text-showing operation, with where it starts and ends (the
+                # merged lines pypdf also returns lose the end of a far-away cell)
+                _groups, shows = recurse_to_target_op(
                     ops, state, b"ET" if op == b"BT" else b"Q", fonts, True
                 )
-                for group in groups:
-                    if group["text"].strip():
-                        runs.append(
-                            Run(
-                                group["text"],
-                                group["tx"],
-                                group["displaced_tx"],
-                                group["ty"],
-                                number,
-                            )
-                        )
+                for show in shows:
+                    if show.text.strip():
+                        runs.append(Run(show.text, show.tx, show.displaced_tx, show.ty, number))
             elif op == b"Tf":
                 set_font_operation(state, fonts, operands)
             else:
