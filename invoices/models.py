@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from invoices.terms import PaymentTerm
 from portal.models import TenantQuerySet
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -102,6 +103,13 @@ class Invoice(models.Model):
     order_number = models.CharField(_("order"), max_length=30, blank=True)
     contract_number = models.CharField(_("contract"), max_length=30, blank=True)
     payment_terms = models.CharField(_("payment terms"), max_length=200, blank=True)
+    terms = models.CharField(
+        _("payment term"),
+        max_length=10,
+        choices=PaymentTerm.choices,
+        blank=True,
+        help_text=_("The rule that gives the due date; printed on the invoice."),
+    )
     payment_status = models.CharField(
         _("payment status"),
         max_length=20,

@@ -34,6 +34,7 @@ from invoices.models import (
     ShareLink,
     ZipJob,
 )
+from invoices.terms import PaymentTerm, due_date_for
 from portal.applications import App
 from portal.files import ZIP, store_bytes
 from portal.models import Authorization, Company, Event, User
@@ -153,8 +154,9 @@ def invoice_issue(
     billing_account: BillingAccount,
     number: str,
     issue_date: date,
-    due_date: date,
+    due_date: date | None = None,
     lines: Sequence[dict[str, Any]],
+    terms: str = "",
     currency: str | None = None,
     po_number: str = "",
     order_number: str = "",
@@ -165,6 +167,8 @@ def invoice_issue(
     """Create an invoice with its lines and totals; e-mail the users who asked for new invoices.
 
     `lines`: dicts with part_number, description, quantity, unit_price, tax_rate.
+    With `terms` (a PaymentTerm) the due date is computed from the issue date; a due
+    date given as well must be the one the term gives (the invoice prints both).
     """
     number = (number or "").strip()
     if not number:
@@ -175,6 +179,23 @@ def invoice_issue(
         raise ValidationError(
             _("Invoice %(number)s already exists.") % {"number": number}, code="duplicate"
         )
+    if terms:
+        if terms not in PaymentTerm.values:
+            raise ValidationError(_("Unknown payment term."), code="bad_terms")
+        expected = due_date_for(terms, issue_date)
+        if due_date is not None and due_date != expected:
+            raise ValidationError(
+                _("With the term “%(term)s” the due date is %(date)s, not %(given)s.")
+                % {
+                    "term": PaymentTerm(terms).label,
+                    "date": formats.date_format(expected, "SHORT_DATE_FORMAT"),
+                    "given": formats.date_format(due_date, "SHORT_DATE_FORMAT"),
+                },
+                code="due_mismatch",
+            )
+        due_date = expected
+    if due_date is None:
+        raise ValidationError(_("Please give a due date or a payment term."), code="no_due")
     if due_date < issue_date:
         raise ValidationError(_("The due date is before the issue date."), code="due_before")
     if not lines:
@@ -191,6 +212,7 @@ def invoice_issue(
         order_number=order_number,
         contract_number=contract_number,
         payment_terms=payment_terms,
+        terms=terms,
     )
     built = []
     subtotal = tax_total = Decimal("0")

@@ -201,7 +201,10 @@ def statement_pdf(request: HttpRequest, account: str, currency: str) -> HttpResp
     language = get_language() or "en"
     context = statement_document_context(query, today=timezone.localdate(), lines=True)
     context.update(
-        company=request.company, account=billing_account, currency=currency, supplier=supplier()
+        company=request.company,
+        account=billing_account,
+        currency=currency,
+        supplier=supplier(request.company),
     )
     filters = hashlib.sha256(
         f"{query.q}|{query.kind}|{query.status}|{query.sort}".encode()
@@ -234,7 +237,7 @@ def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
             "credit_note": credit_note,
             "lines": list(credit_note.lines.all()),
             "company": request.company,
-            "supplier": supplier(),
+            "supplier": supplier(request.company),
         },
         key=f"statements/credit-notes/{request.company.pk}/{credit_note.pk}",
         language=language,
