@@ -232,6 +232,7 @@ class InvoiceEvent(models.Model):
         LINK_REVOKED = "link_revoked", _("Link revoked")
         OVERDUE = "overdue", _("Became overdue")
         PAYMENT = "payment", _("Payment recorded")
+        DISPUTE_CLOSED = "dispute_closed", _("Dispute closed")
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

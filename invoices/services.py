@@ -102,6 +102,52 @@ def is_disputed(invoice: Invoice) -> bool:
     )
 
 
+def dispute_requests(invoice: Invoice) -> list[Any]:
+    """The company's My-requests disputes naming this invoice, newest first."""
+    from requests_inbox.models import Request
+
+    return list(
+        Request.objects.for_company(invoice.company)
+        .filter(category=App.INVOICES, reference=invoice.number)
+        .select_related("requester")
+        .order_by("-created_at")[:10]
+    )
+
+
+def settlements(invoice: Invoice) -> dict[str, list[Any]]:
+    """What settled the invoice: payment allocations and credit notes (statements' rows,
+    reached through the invoice's own relations, so they stay in its company)."""
+    return {
+        "allocations": list(
+            invoice.payment_allocations.select_related("payment").order_by("payment__date")
+        ),
+        "credit_notes": list(invoice.credit_notes.order_by("date", "number")),
+    }
+
+
+@transaction.atomic
+def invoice_dispute_closed(*, request: Any, actor: User | None) -> InvoiceEvent | None:
+    """A dispute request was closed: the invoice's history says so and the person who
+    raised it is told (unless she closed it herself). Called by My requests."""
+    invoice = Invoice.objects.for_company(request.company).filter(number=request.reference).first()
+    if invoice is None:
+        return None
+    event = _history(invoice, InvoiceEvent.Action.DISPUTE_CLOSED, actor, request=request.number)
+    requester = request.requester
+    if requester is not None and requester != actor and requester.is_active:
+        context = _mail_context(invoice, requester.preferred_language)
+        context["request"] = request.number
+        notify(
+            event=Event.REQUEST,
+            template="invoices_dispute_closed",
+            recipient=requester,
+            company=invoice.company,
+            context=context,
+            dedupe_key=f"invoices:dispute-closed:{request.pk}:{event.pk}",
+        )
+    return event
+
+
 CURRENCIES_SQL = """
 WITH RECURSIVE found(currency) AS (
     SELECT (SELECT currency FROM invoices_invoice WHERE company_id = %s

@@ -112,7 +112,7 @@ def render_pdf_bytes(
     return HTML(string=html, base_url=str(STATIC_ROOT_DIR), url_fetcher=fetcher).write_pdf(
         stylesheets=[
             CSS(filename=str(PRINT_CSS), url_fetcher=fetcher),
-            CSS(string=f"@page {{ size: {paper}; }}"),
+            CSS(string=f"@page {{ size: {paper} !important; }}"),
         ],
         pdf_variant=pdf_variant,
     )
