@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts import lifecycle
@@ -23,6 +23,7 @@ from contracts.history import record_event
 from contracts.models import (
     IN_FORCE,
     SETTLED,
+    ApprovalPolicy,
     ApprovalStep,
     CalendarFeed,
     Contract,
@@ -286,6 +287,73 @@ def contract_submit(
     )
 
 
+def approval_policy(company: Company) -> ApprovalPolicy | None:
+    return ApprovalPolicy.objects.filter(company=company).first()
+
+
+def submitter_of(contract: Contract) -> User | None:
+    """Who put forward what is being routed: the author of the amendment under way, or
+    whoever submitted the draft."""
+    if contract.status in SETTLED and contract.current_version_id:
+        return contract.current_version.created_by
+    event = contract.events.filter(action="submit").order_by("-seq").first()
+    return event.actor if event else None
+
+
+def _money_text(value: Decimal, currency: str) -> str:
+    return f"{formats.number_format(value, 2, use_l10n=True, force_grouping=True)} {currency}"
+
+
+@transaction.atomic
+def approval_policy_set(
+    *, company: Company, actor: User, threshold: Decimal | None, min_approvers: int
+) -> ApprovalPolicy | None:
+    """The company administrator's rule (the view checks she is one); no threshold: removed."""
+    if threshold is None:
+        ApprovalPolicy.objects.filter(company=company).delete()
+        return None
+    if threshold < 0:
+        raise ValidationError(_("The contract value cannot be negative."), code="threshold")
+    if not 1 <= min_approvers <= 10:
+        raise ValidationError(
+            _("The number of approvers must be between 1 and 10."), code="min_approvers"
+        )
+    policy, _created = ApprovalPolicy.objects.update_or_create(
+        company=company,
+        defaults={"threshold": threshold, "min_approvers": min_approvers, "updated_by": actor},
+    )
+    return policy
+
+
+def check_route_duties(contract: Contract, approvers: Sequence[User]) -> None:
+    """Segregation of duties on a route: not the submitter, enough approvers for the value."""
+    submitter = submitter_of(contract)
+    if submitter is not None and any(u.pk == submitter.pk for u in approvers):
+        raise ValidationError(
+            _(
+                "%(user)s submitted this contract and cannot approve it: choose other "
+                "approvers (segregation of duties)."
+            )
+            % {"user": submitter},
+            code="submitter_approves",
+        )
+    policy = approval_policy(contract.company)
+    if policy is not None and policy.applies_to(contract.value):
+        if len(approvers) < policy.min_approvers:
+            raise ValidationError(
+                _(
+                    "Contracts worth %(threshold)s or more need at least %(count)s approvers; "
+                    "this route has %(given)s."
+                )
+                % {
+                    "threshold": _money_text(policy.threshold, contract.currency),
+                    "count": policy.min_approvers,
+                    "given": len(approvers),
+                },
+                code="too_few_approvers",
+            )
+
+
 @transaction.atomic
 def contract_route(
     *,
@@ -308,6 +376,7 @@ def contract_route(
                 _("%(user)s may not approve contracts for this company.") % {"user": user},
                 code="not_approver",
             )
+    check_route_duties(contract, approvers)
     round_ = (contract.steps.aggregate(r=Max("round"))["r"] or 0) + 1
     steps = [
         ApprovalStep.objects.create(
@@ -480,6 +549,28 @@ def _signature_record_pdf(
     )
 
 
+def _check_signer_duties(contract: Contract, actor: User) -> None:
+    """Above the company's threshold the signer may not be the route's only approver."""
+    policy = approval_policy(contract.company)
+    if policy is None or not policy.applies_to(contract.value):
+        return
+    last_round = contract.steps.aggregate(r=Max("round"))["r"]
+    approved = set(
+        contract.steps.filter(
+            round=last_round, decision=ApprovalStep.Decision.APPROVED
+        ).values_list("approver_id", flat=True)
+    )
+    if approved == {actor.pk}:
+        raise ValidationError(
+            _(
+                "You were the only approver of this contract: from %(threshold)s another "
+                "person must sign it (segregation of duties)."
+            )
+            % {"threshold": _money_text(policy.threshold, contract.currency)},
+            code="sole_approver_signs",
+        )
+
+
 @transaction.atomic
 def contract_sign(
     *,
@@ -502,6 +593,7 @@ def contract_sign(
                 _("You do not have the authority to sign contracts for this company."),
                 code="no_authority",
             )
+        _check_signer_duties(contract, actor)
         if not consent:
             raise ValidationError(
                 _("Tick the box to confirm that you agree to sign electronically."),

@@ -16,6 +16,7 @@ from contracts import lifecycle, services
 from contracts.calendar import feed_response
 from contracts.filters import DEFAULT_SORT, SORTS, ContractFilter
 from contracts.forms import (
+    ApprovalPolicyForm,
     ContractCreateForm,
     DecisionForm,
     RenewForm,
@@ -458,6 +459,32 @@ def signing_authorities(request: HttpRequest) -> HttpResponse:
         )
         .order_by("last_name", "first_name", "email")
     )
+    policy = services.approval_policy(request.company)
+    policy_form = ApprovalPolicyForm(
+        request.POST if request.POST.get("policy") else None,
+        initial={"threshold": policy.threshold, "min_approvers": policy.min_approvers}
+        if policy
+        else None,
+    )
+    if request.method == "POST" and request.POST.get("policy"):
+        if policy_form.is_valid():
+            try:
+                services.approval_policy_set(
+                    company=request.company,
+                    actor=request.user,
+                    threshold=policy_form.cleaned_data["threshold"],
+                    min_approvers=policy_form.cleaned_data["min_approvers"],
+                )
+            except ValidationError as exc:
+                policy_form.add_error(None, exc)
+            else:
+                messages.success(request, _("The approval rule is saved."))
+                return redirect("contracts:signers")
+        return render(
+            request,
+            "contracts/signers.html",
+            {"approvers": approvers, "policy": policy, "policy_form": policy_form},
+        )
     if request.method == "POST":
         user = get_object_or_404(approvers, pk=request.POST.get("user") or 0)
         try:
@@ -473,7 +500,11 @@ def signing_authorities(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Signing authority updated for %(user)s.") % {"user": user})
         return redirect("contracts:signers")
-    return render(request, "contracts/signers.html", {"approvers": approvers})
+    return render(
+        request,
+        "contracts/signers.html",
+        {"approvers": approvers, "policy": policy, "policy_form": policy_form},
+    )
 
 
 # --- calendar ---------------------------------------------------------------------
