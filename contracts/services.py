@@ -6,7 +6,7 @@ machine (`contracts.lifecycle`) and writes a history entry.
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -536,13 +536,25 @@ def _signature_record_pdf(
         .select_related("approver")
         .order_by("order")
     )
+    utc = UTC
     return render_pdf_bytes(
         "pdf/contracts_signed.html",
         {
             "contract": contract,
             "version": version,
             "signature": signature,
-            "steps": steps,
+            # the record states the status the signature gives and every time in UTC ("Z")
+            "final_status": ContractStatus.SIGNED.label,
+            "signed_at_utc": signature.signed_at.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "steps": [
+                (
+                    step,
+                    step.decided_at.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    if step.decided_at
+                    else "",
+                )
+                for step in steps
+            ],
             "attached": attached,
         },
         language=signature.signer.preferred_language or settings.LANGUAGE_CODE,

@@ -25,6 +25,7 @@ from contracts.forms import (
     TerminateForm,
     VersionForm,
 )
+from contracts.history import verify_events
 from contracts.models import (
     SETTLED,
     ApprovalStep,
@@ -197,6 +198,8 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
         "may": {name: lifecycle.can(contract, name) for name in lifecycle.TRANSITIONS},
         "may_add_version": contract.status in (ContractStatus.DRAFT, *SETTLED),
         "decision_form": DecisionForm(initial={"version": contract.lock_version}),
+        # the hash chain checked on the prefetched entries: no extra query
+        "history_broken": verify_events(contract.events.all()),
     }
     return render(request, "contracts/contract_detail.html", context)
 
