@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import formats, timezone
+from django.db.models import Max, Q
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from contracts import lifecycle
@@ -84,12 +84,22 @@ def _locked(contract: Contract, expected_version: int | None) -> Contract:
     return locked
 
 
-def _contract_context(contract: Contract) -> dict[str, object]:
+def _date_text(day: date | None, language: str | None) -> str:
+    """A date as the recipient reads it ("30 septembre 2026", "September 30, 2026")."""
+    if day is None:
+        return ""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
+def _contract_context(contract: Contract, language: str | None = None) -> dict[str, object]:
+    """Plain strings for the outbox; dates formatted in the recipient's `language`."""
     return {
         "number": contract.number,
         "title": contract.title,
         "company": contract.company.name,
-        "end_date": contract.end_date.isoformat(),
+        "end_date": _date_text(contract.end_date, language),
+        "renewal_date": _date_text(contract.renewal_date, language),
         "link": absolute_url("contracts:detail", number=contract.number),
     }
 
@@ -99,7 +109,7 @@ def _notify_action(contract: Contract, user: User, *, action: str) -> None:
         event=Event.CONTRACT_ACTION,
         template="contracts_action",
         recipient=user,
-        context={**_contract_context(contract), "action": action},
+        context={**_contract_context(contract, user.preferred_language), "action": action},
         company=contract.company,
     )
 
@@ -514,7 +524,7 @@ def step_reject(
             template="contracts_rejected",
             recipient=submitter.actor,
             context={
-                **_contract_context(contract),
+                **_contract_context(contract, submitter.actor.preferred_language),
                 "reason": comment,
                 "by": str(actor),
                 "amendment": amendment,
@@ -802,9 +812,20 @@ def relevant_threshold(days_left: int, thresholds: Sequence[int]) -> int | None:
     return candidates[0] if candidates and days_left >= 0 else None
 
 
+def expiry_deadline(contract: Contract, today: date) -> tuple[str, date]:
+    """What the next notice counts down to: the renewal-notice date while it is still
+    ahead (deciding after it is too late), then the end date."""
+    if contract.renewal_date and today <= contract.renewal_date < contract.end_date:
+        return "notice", contract.renewal_date
+    return "end", contract.end_date
+
+
 def contract_expiry_notices(*, today: date | None = None) -> int:
     """E-mail the company's contract users (notify() drops those who opted out) once
-    per contract, user and threshold; the dedupe key makes re-runs harmless."""
+    per contract, user, deadline and threshold; the dedupe key makes re-runs harmless.
+
+    A contract with a renewal-notice date gets its notices before that date (90, 30, 7
+    days before it by default), then before its end date."""
     today = today or timezone.localdate()
     thresholds = list(settings.CONTRACT_EXPIRY_THRESHOLDS)
     if not thresholds:
@@ -812,18 +833,21 @@ def contract_expiry_notices(*, today: date | None = None) -> int:
     horizon = today + timedelta(days=max(thresholds))
     queued = 0
     contracts = (
-        Contract.objects.filter(status__in=IN_FORCE, end_date__gte=today, end_date__lte=horizon)
+        Contract.objects.filter(status__in=IN_FORCE, end_date__gte=today)
+        .filter(Q(end_date__lte=horizon) | Q(renewal_date__gte=today, renewal_date__lte=horizon))
         .select_related("company")
         .order_by("company_id", "end_date")
     )
     users_by_company: dict[int, list[User]] = {}
     for contract in contracts.iterator(chunk_size=500):
-        days_left = (contract.end_date - today).days
+        kind, deadline = expiry_deadline(contract, today)
+        days_left = (deadline - today).days
         threshold = relevant_threshold(days_left, thresholds)
         if threshold is None:
             continue
         if contract.company_id not in users_by_company:
             users_by_company[contract.company_id] = contract_users(contract.company)
+        suffix = f"notice:{threshold}" if kind == "notice" else str(threshold)
         for user in users_by_company[contract.company_id]:
             with transaction.atomic():
                 row = notify(
@@ -831,12 +855,13 @@ def contract_expiry_notices(*, today: date | None = None) -> int:
                     template="contracts_expiry",
                     recipient=user,
                     context={
-                        **_contract_context(contract),
+                        **_contract_context(contract, user.preferred_language),
                         "days_left": days_left,
                         "threshold": threshold,
+                        "deadline": kind,
                     },
                     company=contract.company,
-                    dedupe_key=f"contracts:expiry:{contract.pk}:{user.pk}:{threshold}",
+                    dedupe_key=f"contracts:expiry:{contract.pk}:{user.pk}:{suffix}",
                 )
             if row is not None:
                 queued += 1
