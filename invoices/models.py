@@ -13,13 +13,14 @@ from decimal import Decimal
 from typing import Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoices.terms import PaymentTerm
+from invoices.terms import PaymentTerm, due_date_for
 from portal.models import TenantQuerySet
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -173,6 +174,18 @@ class Invoice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("invoices:detail", kwargs={"number": self.number})
+
+    def clean(self) -> None:
+        """The printed term and the due date may not disagree (agents edit both)."""
+        if self.terms and self.issue_date and self.due_date:
+            expected = due_date_for(self.terms, self.issue_date)
+            if expected != self.due_date:
+                raise ValidationError(
+                    {
+                        "due_date": _("With this payment term the due date is %(date)s.")
+                        % {"date": formats.date_format(expected, "SHORT_DATE_FORMAT")}
+                    }
+                )
 
     @property
     def open_amount(self) -> Decimal:

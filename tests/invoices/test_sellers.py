@@ -32,3 +32,22 @@ def test_a_malformed_setting_stops_start_up_naming_the_variable(monkeypatch):
         env_or_exit(json_mapping, "INVOICE_SELLERS", default={})
     monkeypatch.setenv("INVOICE_SELLERS", '{"US": {"bank": "X"}}')
     assert env_or_exit(json_mapping, "INVOICE_SELLERS", default={}) == {"US": {"bank": "X"}}
+
+
+@pytest.mark.django_db
+def test_an_agent_cannot_store_a_due_date_that_disagrees_with_the_term():
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from invoices.terms import PaymentTerm
+    from tests.invoices.factories import InvoiceFactory
+
+    invoice = InvoiceFactory(
+        issue_date=date(2026, 3, 12), due_date=date(2026, 4, 30), terms=PaymentTerm.EOM_30
+    )
+    invoice.full_clean()
+    invoice.due_date = date(2026, 4, 11)
+    with pytest.raises(ValidationError) as exc:
+        invoice.full_clean()
+    assert "due_date" in exc.value.message_dict
