@@ -353,3 +353,56 @@ def test_dispute_is_shown_with_its_lines_and_closing_it_tells_the_requester(clie
     page = client.get(invoice.get_absolute_url()).text
     assert 'class="line--disputed"' not in page
     assert "Dispute closed" in page
+
+
+_generated = iter(range(1_000_000))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=500),  # quantity
+            st.decimals(min_value="0.01", max_value="99999.99", places=2),  # unit price
+            st.sampled_from(["0", "5.5", "10", "20"]),  # tax rate
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["FR", "US"]),
+)
+def test_generated_invoices_have_a_valid_factur_x_whose_totals_are_the_invoice(lines, country):
+    company = _us_company() if country == "US" else _french_company()
+    account = BillingAccountFactory(company=company, currency=company.country.currency)
+    invoice = invoice_issue(
+        company=company,
+        billing_account=account,
+        number=f"GEN-{next(_generated)}",
+        issue_date=date(2026, 1, 31),
+        terms=PaymentTerm.EOM_30,
+        lines=[
+            {"description": f"Item {i}", "quantity": q, "unit_price": str(p), "tax_rate": r}
+            for i, (q, p, r) in enumerate(lines, start=1)
+        ],
+    )
+    xml = facturx.build_xml(facturx.invoice_document(invoice))
+    assert xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    totals = _xml_totals(xml)
+    assert totals["LineTotalAmount"] == totals["TaxBasisTotalAmount"] == invoice.subtotal
+    assert totals["TaxTotalAmount"] == invoice.tax_total
+    assert totals["GrandTotalAmount"] == totals["DuePayableAmount"] == invoice.total
+    assert invoice.total == invoice.subtotal + invoice.tax_total
+    root = etree.fromstring(xml)
+    line_totals = root.findall(
+        ".//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount", NS
+    )
+    assert sum(Decimal(n.text) for n in line_totals) == invoice.subtotal
+    settlement = root.find(".//ram:ApplicableHeaderTradeSettlement", NS)
+    header_taxes = settlement.findall("ram:ApplicableTradeTax", NS)
+    assert sum(
+        Decimal(t.findtext("ram:CalculatedAmount", namespaces=NS)) for t in header_taxes
+    ) == (invoice.tax_total)
+    assert sum(Decimal(t.findtext("ram:BasisAmount", namespaces=NS)) for t in header_taxes) == (
+        invoice.subtotal
+    )
+    assert invoice.due_date == date(2026, 3, 2)  # 31 January + 30 days
