@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from contracts.models import IN_FORCE, CalendarFeed, Contract, ContractStatus
 from portal.notify import absolute_url
@@ -55,6 +55,13 @@ def build_calendar(feed: CalendarFeed) -> bytes:
                 event.add("dtstamp", stamp)
                 event.add("url", link)
                 event.add("description", link)
+                # reminders before the notice deadline and the end date, at the notice days
+                for days in sorted(set(settings.CONTRACT_EXPIRY_THRESHOLDS), reverse=True):
+                    alarm = Alarm()
+                    alarm.add("action", "DISPLAY")
+                    alarm.add("description", label % {"number": contract.number})
+                    alarm.add("trigger", timedelta(days=-days))
+                    event.add_component(alarm)
                 cal.add_component(event)
     return cal.to_ical()
 

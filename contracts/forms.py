@@ -130,3 +130,19 @@ class RenewForm(VersionedForm):
     new_end_date = forms.DateField(
         label=_("New end date"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class ApprovalPolicyForm(forms.Form):
+    """The company's segregation-of-duties rule; an empty value removes it."""
+
+    threshold = forms.DecimalField(
+        label=_("From a contract value of"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("In the contract's currency. Leave empty for no minimum."),
+    )
+    min_approvers = forms.IntegerField(
+        label=_("Minimum number of approvers"), min_value=1, max_value=10, initial=2
+    )

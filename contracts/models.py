@@ -308,6 +308,41 @@ class ApprovalStep(models.Model):
         return f"{self.contract_id} #{self.order} {self.approver}"
 
 
+class ApprovalPolicy(models.Model):
+    """Segregation of duties, set by the company administrator: contracts worth
+    `threshold` or more need `min_approvers` approvers, and their signer may not be
+    their only approver. Without a row, one approver suffices (never the submitter)."""
+
+    company = models.OneToOneField(
+        "portal.Company", on_delete=models.PROTECT, related_name="contract_approval_policy"
+    )
+    threshold = models.DecimalField(_("from a contract value of"), max_digits=14, decimal_places=2)
+    min_approvers = models.PositiveSmallIntegerField(_("minimum number of approvers"), default=2)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_approvers__gte=1, min_approvers__lte=10),
+                name="approval_policy_min_approvers_range",
+            ),
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="approval_policy_threshold"),
+        ]
+        verbose_name = _("contract approval policy")
+        verbose_name_plural = _("contract approval policies")
+
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.min_approvers} from {self.threshold}"
+
+    def applies_to(self, value: Decimal) -> bool:
+        return value >= self.threshold
+
+
 class SigningAuthority(models.Model):
     """Who may sign contracts for a company (granted by a company admin or an agent).
 

@@ -6,7 +6,7 @@ machine (`contracts.lifecycle`) and writes a history entry.
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import Max, Q
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from contracts import lifecycle
@@ -23,6 +23,7 @@ from contracts.history import record_event
 from contracts.models import (
     IN_FORCE,
     SETTLED,
+    ApprovalPolicy,
     ApprovalStep,
     CalendarFeed,
     Contract,
@@ -83,12 +84,22 @@ def _locked(contract: Contract, expected_version: int | None) -> Contract:
     return locked
 
 
-def _contract_context(contract: Contract) -> dict[str, object]:
+def _date_text(day: date | None, language: str | None) -> str:
+    """A date as the recipient reads it ("30 septembre 2026", "September 30, 2026")."""
+    if day is None:
+        return ""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
+def _contract_context(contract: Contract, language: str | None = None) -> dict[str, object]:
+    """Plain strings for the outbox; dates formatted in the recipient's `language`."""
     return {
         "number": contract.number,
         "title": contract.title,
         "company": contract.company.name,
-        "end_date": contract.end_date.isoformat(),
+        "end_date": _date_text(contract.end_date, language),
+        "renewal_date": _date_text(contract.renewal_date, language),
         "link": absolute_url("contracts:detail", number=contract.number),
     }
 
@@ -98,7 +109,7 @@ def _notify_action(contract: Contract, user: User, *, action: str) -> None:
         event=Event.CONTRACT_ACTION,
         template="contracts_action",
         recipient=user,
-        context={**_contract_context(contract), "action": action},
+        context={**_contract_context(contract, user.preferred_language), "action": action},
         company=contract.company,
     )
 
@@ -286,6 +297,73 @@ def contract_submit(
     )
 
 
+def approval_policy(company: Company) -> ApprovalPolicy | None:
+    return ApprovalPolicy.objects.filter(company=company).first()
+
+
+def submitter_of(contract: Contract) -> User | None:
+    """Who put forward what is being routed: the author of the amendment under way, or
+    whoever submitted the draft."""
+    if contract.status in SETTLED and contract.current_version_id:
+        return contract.current_version.created_by
+    event = contract.events.filter(action="submit").order_by("-seq").first()
+    return event.actor if event else None
+
+
+def _money_text(value: Decimal, currency: str) -> str:
+    return f"{formats.number_format(value, 2, use_l10n=True, force_grouping=True)} {currency}"
+
+
+@transaction.atomic
+def approval_policy_set(
+    *, company: Company, actor: User, threshold: Decimal | None, min_approvers: int
+) -> ApprovalPolicy | None:
+    """The company administrator's rule (the view checks she is one); no threshold: removed."""
+    if threshold is None:
+        ApprovalPolicy.objects.filter(company=company).delete()
+        return None
+    if threshold < 0:
+        raise ValidationError(_("The contract value cannot be negative."), code="threshold")
+    if not 1 <= min_approvers <= 10:
+        raise ValidationError(
+            _("The number of approvers must be between 1 and 10."), code="min_approvers"
+        )
+    policy, _created = ApprovalPolicy.objects.update_or_create(
+        company=company,
+        defaults={"threshold": threshold, "min_approvers": min_approvers, "updated_by": actor},
+    )
+    return policy
+
+
+def check_route_duties(contract: Contract, approvers: Sequence[User]) -> None:
+    """Segregation of duties on a route: not the submitter, enough approvers for the value."""
+    submitter = submitter_of(contract)
+    if submitter is not None and any(u.pk == submitter.pk for u in approvers):
+        raise ValidationError(
+            _(
+                "%(user)s submitted this contract and cannot approve it: choose other "
+                "approvers (segregation of duties)."
+            )
+            % {"user": submitter},
+            code="submitter_approves",
+        )
+    policy = approval_policy(contract.company)
+    if policy is not None and policy.applies_to(contract.value):
+        if len(approvers) < policy.min_approvers:
+            raise ValidationError(
+                _(
+                    "Contracts worth %(threshold)s or more need at least %(count)s approvers; "
+                    "this route has %(given)s."
+                )
+                % {
+                    "threshold": _money_text(policy.threshold, contract.currency),
+                    "count": policy.min_approvers,
+                    "given": len(approvers),
+                },
+                code="too_few_approvers",
+            )
+
+
 @transaction.atomic
 def contract_route(
     *,
@@ -308,6 +386,7 @@ def contract_route(
                 _("%(user)s may not approve contracts for this company.") % {"user": user},
                 code="not_approver",
             )
+    check_route_duties(contract, approvers)
     round_ = (contract.steps.aggregate(r=Max("round"))["r"] or 0) + 1
     steps = [
         ApprovalStep.objects.create(
@@ -445,7 +524,7 @@ def step_reject(
             template="contracts_rejected",
             recipient=submitter.actor,
             context={
-                **_contract_context(contract),
+                **_contract_context(contract, submitter.actor.preferred_language),
                 "reason": comment,
                 "by": str(actor),
                 "amendment": amendment,
@@ -467,17 +546,51 @@ def _signature_record_pdf(
         .select_related("approver")
         .order_by("order")
     )
+    utc = UTC
     return render_pdf_bytes(
         "pdf/contracts_signed.html",
         {
             "contract": contract,
             "version": version,
             "signature": signature,
-            "steps": steps,
+            # the record states the status the signature gives and every time in UTC ("Z")
+            "final_status": ContractStatus.SIGNED.label,
+            "signed_at_utc": signature.signed_at.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "steps": [
+                (
+                    step,
+                    step.decided_at.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    if step.decided_at
+                    else "",
+                )
+                for step in steps
+            ],
             "attached": attached,
         },
         language=signature.signer.preferred_language or settings.LANGUAGE_CODE,
     )
+
+
+def _check_signer_duties(contract: Contract, actor: User) -> None:
+    """Above the company's threshold the signer may not be the route's only approver."""
+    policy = approval_policy(contract.company)
+    if policy is None or not policy.applies_to(contract.value):
+        return
+    last_round = contract.steps.aggregate(r=Max("round"))["r"]
+    approved = set(
+        contract.steps.filter(
+            round=last_round, decision=ApprovalStep.Decision.APPROVED
+        ).values_list("approver_id", flat=True)
+    )
+    if approved == {actor.pk}:
+        raise ValidationError(
+            _(
+                "You were the only approver of this contract: from %(threshold)s another "
+                "person must sign it (segregation of duties)."
+            )
+            % {"threshold": _money_text(policy.threshold, contract.currency)},
+            code="sole_approver_signs",
+        )
 
 
 @transaction.atomic
@@ -502,6 +615,7 @@ def contract_sign(
                 _("You do not have the authority to sign contracts for this company."),
                 code="no_authority",
             )
+        _check_signer_duties(contract, actor)
         if not consent:
             raise ValidationError(
                 _("Tick the box to confirm that you agree to sign electronically."),
@@ -698,9 +812,20 @@ def relevant_threshold(days_left: int, thresholds: Sequence[int]) -> int | None:
     return candidates[0] if candidates and days_left >= 0 else None
 
 
+def expiry_deadline(contract: Contract, today: date) -> tuple[str, date]:
+    """What the next notice counts down to: the renewal-notice date while it is still
+    ahead (deciding after it is too late), then the end date."""
+    if contract.renewal_date and today <= contract.renewal_date < contract.end_date:
+        return "notice", contract.renewal_date
+    return "end", contract.end_date
+
+
 def contract_expiry_notices(*, today: date | None = None) -> int:
     """E-mail the company's contract users (notify() drops those who opted out) once
-    per contract, user and threshold; the dedupe key makes re-runs harmless."""
+    per contract, user, deadline and threshold; the dedupe key makes re-runs harmless.
+
+    A contract with a renewal-notice date gets its notices before that date (90, 30, 7
+    days before it by default), then before its end date."""
     today = today or timezone.localdate()
     thresholds = list(settings.CONTRACT_EXPIRY_THRESHOLDS)
     if not thresholds:
@@ -708,18 +833,21 @@ def contract_expiry_notices(*, today: date | None = None) -> int:
     horizon = today + timedelta(days=max(thresholds))
     queued = 0
     contracts = (
-        Contract.objects.filter(status__in=IN_FORCE, end_date__gte=today, end_date__lte=horizon)
+        Contract.objects.filter(status__in=IN_FORCE, end_date__gte=today)
+        .filter(Q(end_date__lte=horizon) | Q(renewal_date__gte=today, renewal_date__lte=horizon))
         .select_related("company")
         .order_by("company_id", "end_date")
     )
     users_by_company: dict[int, list[User]] = {}
     for contract in contracts.iterator(chunk_size=500):
-        days_left = (contract.end_date - today).days
+        kind, deadline = expiry_deadline(contract, today)
+        days_left = (deadline - today).days
         threshold = relevant_threshold(days_left, thresholds)
         if threshold is None:
             continue
         if contract.company_id not in users_by_company:
             users_by_company[contract.company_id] = contract_users(contract.company)
+        suffix = f"notice:{threshold}" if kind == "notice" else str(threshold)
         for user in users_by_company[contract.company_id]:
             with transaction.atomic():
                 row = notify(
@@ -727,12 +855,13 @@ def contract_expiry_notices(*, today: date | None = None) -> int:
                     template="contracts_expiry",
                     recipient=user,
                     context={
-                        **_contract_context(contract),
+                        **_contract_context(contract, user.preferred_language),
                         "days_left": days_left,
                         "threshold": threshold,
+                        "deadline": kind,
                     },
                     company=contract.company,
-                    dedupe_key=f"contracts:expiry:{contract.pk}:{user.pk}:{threshold}",
+                    dedupe_key=f"contracts:expiry:{contract.pk}:{user.pk}:{suffix}",
                 )
             if row is not None:
                 queued += 1

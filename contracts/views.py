@@ -16,6 +16,7 @@ from contracts import lifecycle, services
 from contracts.calendar import feed_response
 from contracts.filters import DEFAULT_SORT, SORTS, ContractFilter
 from contracts.forms import (
+    ApprovalPolicyForm,
     ContractCreateForm,
     DecisionForm,
     RenewForm,
@@ -24,6 +25,7 @@ from contracts.forms import (
     TerminateForm,
     VersionForm,
 )
+from contracts.history import verify_events
 from contracts.models import (
     SETTLED,
     ApprovalStep,
@@ -196,6 +198,8 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
         "may": {name: lifecycle.can(contract, name) for name in lifecycle.TRANSITIONS},
         "may_add_version": contract.status in (ContractStatus.DRAFT, *SETTLED),
         "decision_form": DecisionForm(initial={"version": contract.lock_version}),
+        # the hash chain checked on the prefetched entries: no extra query
+        "history_broken": verify_events(contract.events.all()),
     }
     return render(request, "contracts/contract_detail.html", context)
 
@@ -458,6 +462,32 @@ def signing_authorities(request: HttpRequest) -> HttpResponse:
         )
         .order_by("last_name", "first_name", "email")
     )
+    policy = services.approval_policy(request.company)
+    policy_form = ApprovalPolicyForm(
+        request.POST if request.POST.get("policy") else None,
+        initial={"threshold": policy.threshold, "min_approvers": policy.min_approvers}
+        if policy
+        else None,
+    )
+    if request.method == "POST" and request.POST.get("policy"):
+        if policy_form.is_valid():
+            try:
+                services.approval_policy_set(
+                    company=request.company,
+                    actor=request.user,
+                    threshold=policy_form.cleaned_data["threshold"],
+                    min_approvers=policy_form.cleaned_data["min_approvers"],
+                )
+            except ValidationError as exc:
+                policy_form.add_error(None, exc)
+            else:
+                messages.success(request, _("The approval rule is saved."))
+                return redirect("contracts:signers")
+        return render(
+            request,
+            "contracts/signers.html",
+            {"approvers": approvers, "policy": policy, "policy_form": policy_form},
+        )
     if request.method == "POST":
         user = get_object_or_404(approvers, pk=request.POST.get("user") or 0)
         try:
@@ -473,7 +503,11 @@ def signing_authorities(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Signing authority updated for %(user)s.") % {"user": user})
         return redirect("contracts:signers")
-    return render(request, "contracts/signers.html", {"approvers": approvers})
+    return render(
+        request,
+        "contracts/signers.html",
+        {"approvers": approvers, "policy": policy, "policy_form": policy_form},
+    )
 
 
 # --- calendar ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from invoices.models import (
     InvoiceLine,
     PaymentStatus,
 )
+from invoices.terms import PaymentTerm, due_date_for
 
 PER_COMPANY = 12
 COMPANIES = (("FR", "0100001"), ("US", "0200001"), ("DE", "0300001"), ("GB", "0400001"))
@@ -28,10 +29,8 @@ PARTS = [
     ("5737-H33", "Storage software licence", Decimal("2100.00")),
 ]
 TAX = {"FR": Decimal("20.00"), "DE": Decimal("19.00"), "GB": Decimal("20.00"), "US": Decimal("0")}
-TERMS = {
-    "FR": "Paiement à 30 jours fin de mois, par virement.",
-    "DE": "Zahlbar innerhalb von 30 Tagen ohne Abzug.",
-}
+# The payment term per country; the due date is the one the term gives.
+TERMS = {"FR": PaymentTerm.EOM_30}
 
 
 def _status(i: int, due, today) -> tuple[str, Decimal | None]:
@@ -61,7 +60,8 @@ def seed(world) -> None:  # noqa: ANN001 - portal.demo.World
             if Invoice.objects.for_company(company).filter(number=number).exists():
                 continue
             issued = today - timedelta(days=5 + i * 9)
-            due = issued + timedelta(days=30)
+            term = TERMS.get(prefix, PaymentTerm.NET_30)
+            due = due_date_for(term, issued)
             lines = []
             for position in range(1, rng.randint(2, 5) + 1):
                 part, description, price = rng.choice(PARTS)
@@ -103,7 +103,7 @@ def seed(world) -> None:  # noqa: ANN001 - portal.demo.World
                 amount_paid=paid,
                 po_number=f"PO-{customer_number[-3:]}-{2026000 + i}",
                 order_number=f"{prefix}{4500100 + i}" if i % 3 != 2 else "",
-                payment_terms=TERMS.get(prefix, "Net 30 days, by bank transfer."),
+                terms=term,
                 payment_status=payment,
                 approval_status=approval,
             )

@@ -13,12 +13,14 @@ from decimal import Decimal
 from typing import Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from invoices.terms import PaymentTerm, due_date_for
 from portal.models import TenantQuerySet
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -102,6 +104,13 @@ class Invoice(models.Model):
     order_number = models.CharField(_("order"), max_length=30, blank=True)
     contract_number = models.CharField(_("contract"), max_length=30, blank=True)
     payment_terms = models.CharField(_("payment terms"), max_length=200, blank=True)
+    terms = models.CharField(
+        _("payment term"),
+        max_length=10,
+        choices=PaymentTerm.choices,
+        blank=True,
+        help_text=_("The rule that gives the due date; printed on the invoice."),
+    )
     payment_status = models.CharField(
         _("payment status"),
         max_length=20,
@@ -166,6 +175,18 @@ class Invoice(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("invoices:detail", kwargs={"number": self.number})
 
+    def clean(self) -> None:
+        """The printed term and the due date may not disagree (agents edit both)."""
+        if self.terms and self.issue_date and self.due_date:
+            expected = due_date_for(self.terms, self.issue_date)
+            if expected != self.due_date:
+                raise ValidationError(
+                    {
+                        "due_date": _("With this payment term the due date is %(date)s.")
+                        % {"date": formats.date_format(expected, "SHORT_DATE_FORMAT")}
+                    }
+                )
+
     @property
     def open_amount(self) -> Decimal:
         return self.total - self.amount_paid
@@ -224,6 +245,7 @@ class InvoiceEvent(models.Model):
         LINK_REVOKED = "link_revoked", _("Link revoked")
         OVERDUE = "overdue", _("Became overdue")
         PAYMENT = "payment", _("Payment recorded")
+        DISPUTE_CLOSED = "dispute_closed", _("Dispute closed")
 
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -8,28 +8,36 @@ image while repeated downloads, copies and ZIPs read the stored file.
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
+from django.utils import translation
 
 from invoices.models import Invoice
+from invoices.sellers import seller_address, seller_for
 from portal.documents import get_or_render, pdf_response, storage_name
 from portal.files import serve_storage
+from portal.references import resolve_reference
 
 TEMPLATE = "pdf/invoices_invoice.html"
 
-# The supplier printed on every invoice; a deployment overrides it with INVOICE_SUPPLIER.
-DEFAULT_SUPPLIER = {
-    "name": "IBM France SAS",
-    "address": "17 avenue de l'Europe\n92275 Bois-Colombes Cedex\nFrance",
-    "vat": "FR 58 552 118 465",
-    "iban": "FR76 3000 4000 0100 0000 0000 000",
-    "bic": "BNPAFRPPXXX",
-}
+
+def supplier(company: Any = None, *, country_code: str | None = None) -> dict[str, Any]:
+    """The selling entity for the company's country, with its address lines for printing
+    (`address`, in the active language). Statements and credit notes print the same."""
+    code = country_code or (company.country.code if company is not None else None)
+    seller = seller_for(code)
+    language = translation.get_language() or "en"
+    seller["postal_address"] = seller_address(seller, language)
+    seller["address"] = str(seller["postal_address"])
+    seller["vat"] = seller.get("vat_number", "")
+    return seller
 
 
-def supplier() -> dict[str, str]:
-    return {**DEFAULT_SUPPLIER, **getattr(settings, "INVOICE_SUPPLIER", {})}
+def delivery_address(invoice: Invoice) -> Any:
+    """Where the goods went: the ship-to site of the invoiced order, if the portal knows it."""
+    order = resolve_reference(invoice.company, "orders", invoice.order_number)
+    site = getattr(order, "ship_to", None)
+    return site
 
 
 def tax_breakdown(lines: list[Any]) -> list[dict[str, Decimal]]:
@@ -45,6 +53,7 @@ def tax_breakdown(lines: list[Any]) -> list[dict[str, Decimal]]:
 
 
 def context_for(invoice: Invoice) -> dict[str, Any]:
+    """Addresses are formatted when the PDF renders, in its language (country names)."""
     lines = list(invoice.lines.all())
     return {
         "invoice": invoice,
@@ -52,7 +61,8 @@ def context_for(invoice: Invoice) -> dict[str, Any]:
         "account": invoice.billing_account,
         "lines": lines,
         "taxes": tax_breakdown(lines),
-        "supplier": supplier(),
+        "supplier": supplier(invoice.company, country_code=invoice.country.code),
+        "ship_to": delivery_address(invoice),
     }
 
 
@@ -101,4 +111,26 @@ def invoice_pdf_response(invoice: Invoice, *, language: str, inline: bool) -> Ht
         version=invoice.document_version,
         filename=filename(invoice),
         inline=inline,
+    )
+
+
+def facturx_storage_name(invoice: Invoice, *, language: str) -> str:
+    """The invoice as Factur-X (PDF/A-3 + EN 16931 XML), stored once per version."""
+    from invoices.facturx import invoice_document, stored_facturx
+
+    return stored_facturx(
+        key=document_key(invoice),
+        version=invoice.document_version,
+        language=language,
+        template=TEMPLATE,
+        context=context_for(invoice),
+        document=lambda: invoice_document(invoice),
+    )
+
+
+def facturx_response(invoice: Invoice, *, language: str) -> HttpResponse:
+    name = facturx_storage_name(invoice, language=language)
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in invoice.number)
+    return serve_storage(
+        name, filename=f"factur-x-{safe}.pdf", content_type="application/pdf", inline=False
     )

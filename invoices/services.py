@@ -31,6 +31,7 @@ from invoices.models import (
     PaymentStatus,
     ShareLink,
 )
+from invoices.terms import PaymentTerm, due_date_for
 from portal import ratelimits
 from portal.access import has_app_role
 from portal.applications import App
@@ -99,6 +100,52 @@ def is_disputed(invoice: Invoice) -> bool:
     )
 
 
+def dispute_requests(invoice: Invoice) -> list[Any]:
+    """The company's My-requests disputes naming this invoice, newest first."""
+    from requests_inbox.models import Request
+
+    return list(
+        Request.objects.for_company(invoice.company)
+        .filter(category=App.INVOICES, reference=invoice.number)
+        .select_related("requester")
+        .order_by("-created_at")[:10]
+    )
+
+
+def settlements(invoice: Invoice) -> dict[str, list[Any]]:
+    """What settled the invoice: payment allocations and credit notes (statements' rows,
+    reached through the invoice's own relations, so they stay in its company)."""
+    return {
+        "allocations": list(
+            invoice.payment_allocations.select_related("payment").order_by("payment__date")
+        ),
+        "credit_notes": list(invoice.credit_notes.order_by("date", "number")),
+    }
+
+
+@transaction.atomic
+def invoice_dispute_closed(*, request: Any, actor: User | None) -> InvoiceEvent | None:
+    """A dispute request was closed: the invoice's history says so and the person who
+    raised it is told (unless she closed it herself). Called by My requests."""
+    invoice = Invoice.objects.for_company(request.company).filter(number=request.reference).first()
+    if invoice is None:
+        return None
+    event = _history(invoice, InvoiceEvent.Action.DISPUTE_CLOSED, actor, request=request.number)
+    requester = request.requester
+    if requester is not None and requester != actor and requester.is_active:
+        context = _mail_context(invoice, requester.preferred_language)
+        context["request"] = request.number
+        notify(
+            event=Event.REQUEST,
+            template="invoices_dispute_closed",
+            recipient=requester,
+            company=invoice.company,
+            context=context,
+            dedupe_key=f"invoices:dispute-closed:{request.pk}:{event.pk}",
+        )
+    return event
+
+
 CURRENCIES_SQL = """
 WITH RECURSIVE found(currency) AS (
     SELECT (SELECT currency FROM invoices_invoice WHERE company_id = %s
@@ -151,8 +198,9 @@ def invoice_issue(
     billing_account: BillingAccount,
     number: str,
     issue_date: date,
-    due_date: date,
+    due_date: date | None = None,
     lines: Sequence[dict[str, Any]],
+    terms: str = "",
     currency: str | None = None,
     po_number: str = "",
     order_number: str = "",
@@ -163,6 +211,8 @@ def invoice_issue(
     """Create an invoice with its lines and totals; e-mail the users who asked for new invoices.
 
     `lines`: dicts with part_number, description, quantity, unit_price, tax_rate.
+    With `terms` (a PaymentTerm) the due date is computed from the issue date; a due
+    date given as well must be the one the term gives (the invoice prints both).
     """
     number = (number or "").strip()
     if not number:
@@ -173,6 +223,23 @@ def invoice_issue(
         raise ValidationError(
             _("Invoice %(number)s already exists.") % {"number": number}, code="duplicate"
         )
+    if terms:
+        if terms not in PaymentTerm.values:
+            raise ValidationError(_("Unknown payment term."), code="bad_terms")
+        expected = due_date_for(terms, issue_date)
+        if due_date is not None and due_date != expected:
+            raise ValidationError(
+                _("With the term “%(term)s” the due date is %(date)s, not %(given)s.")
+                % {
+                    "term": PaymentTerm(terms).label,
+                    "date": formats.date_format(expected, "SHORT_DATE_FORMAT"),
+                    "given": formats.date_format(due_date, "SHORT_DATE_FORMAT"),
+                },
+                code="due_mismatch",
+            )
+        due_date = expected
+    if due_date is None:
+        raise ValidationError(_("Please give a due date or a payment term."), code="no_due")
     if due_date < issue_date:
         raise ValidationError(_("The due date is before the issue date."), code="due_before")
     if not lines:
@@ -189,6 +256,7 @@ def invoice_issue(
         order_number=order_number,
         contract_number=contract_number,
         payment_terms=payment_terms,
+        terms=terms,
     )
     built = []
     subtotal = tax_total = Decimal("0")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:number>/", views.invoice_detail, name="detail"),
     path("<str:number>/pdf/", views.invoice_pdf, name="pdf"),
     path("<str:number>/pdf/download/", views.invoice_pdf_download, name="pdf_download"),
+    path("<str:number>/factur-x/", views.invoice_facturx, name="facturx"),
     path("<str:number>/copy/", views.invoice_copy, name="copy"),
     path("<str:number>/links/<int:pk>/revoke/", views.revoke_link, name="revoke_link"),
     path("<str:number>/decide/", views.invoice_decide, name="decide"),

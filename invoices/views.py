@@ -193,9 +193,20 @@ def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
     if not is_admin:
         links = links.filter(created_by=request.user)
     can_approve = has_app_role(request.user, request.company, App.INVOICES, Role.APPROVER)
+    disputes = services.dispute_requests(invoice)
+    open_dispute = next((d for d in disputes if d.status != "closed"), None)
+    disputed_lines = {
+        int(line["position"])
+        for line in ((open_dispute.payload or {}).get("lines", []) if open_dispute else [])
+    }
     context = {
         "invoice": invoice,
         "lines": lines,
+        "disputes": disputes,
+        "open_dispute": open_dispute,
+        "disputed_lines": disputed_lines,
+        "ship_to": rendering.delivery_address(invoice),
+        **services.settlements(invoice),
         "taxes": rendering.tax_breakdown(lines),
         "history": invoice.events.select_related("actor")[:50],
         "links": links[:50],
@@ -225,6 +236,16 @@ def invoice_pdf_download(request: HttpRequest, number: str) -> HttpResponse:
         _scoped(request).select_related("company", "billing_account"), number=number
     )
     return rendering.invoice_pdf_response(invoice, language=_language(), inline=False)
+
+
+@app_view(App.INVOICES)
+def invoice_facturx(request: HttpRequest, number: str) -> HttpResponse:
+    """The invoice for accounts-payable software: PDF/A-3 with its EN 16931 XML."""
+    invoice = get_object_or_404(
+        _scoped(request).select_related("company__country", "billing_account", "country"),
+        number=number,
+    )
+    return rendering.facturx_response(invoice, language=_language())
 
 
 @app_view(App.INVOICES)

@@ -130,3 +130,17 @@ def redis_caches(url: str, *, timeout: float = 2) -> dict[str, dict[str, Any]]:
             "OPTIONS": timeouts,
         },
     }
+def json_mapping(name: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON object (e.g. per-country settings); anything else is an error naming the variable."""
+    import json
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return dict(default or {})
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"not valid JSON: {exc.msg}") from None
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ImproperlyConfigured('expected an object of objects, e.g. {"US": {"name": "..."}}')
+    return value

@@ -101,6 +101,63 @@ HELP = {
     "BR": ("+55 11 0000 0000", "atendimento@example.com", "Seg–Sex 8h–18h"),
 }
 
+# Registered office, billing address and legal identity per demo company.
+IDENTITIES = {
+    "0100001": {
+        "street": "12 rue de la Paix",
+        "postal_code": "75002",
+        "city": "Paris",
+        "billing_street": "Service comptabilité fournisseurs\n40 avenue des Terroirs de France",
+        "billing_postal_code": "75012",
+        "billing_city": "Paris",
+        "legal_id": "732 829 320",
+        "establishment_id": "732 829 320 00074",
+        "vat_number": "FR44732829320",
+        "trade_register": "RCS Paris 732 829 320",
+    },
+    "0200001": {
+        "street": "350 Fifth Avenue",
+        "postal_code": "10118",
+        "city": "New York",
+        "region": "NY",
+        "billing_street": "Accounts Payable\n500 W 2nd Street, Suite 1900",
+        "billing_postal_code": "78701",
+        "billing_city": "Austin",
+        "billing_region": "TX",
+        "legal_id": "12-3456789",
+    },
+    "0300001": {
+        "street": "Leopoldstraße 20",
+        "postal_code": "80802",
+        "city": "München",
+        "vat_number": "DE129273398",
+        "trade_register": "Amtsgericht München, HRB 123456",
+    },
+    "0400001": {
+        "street": "1 Canada Square",
+        "postal_code": "E14 5AB",
+        "city": "London",
+        "legal_id": "01234567",
+        "vat_number": "GB123456789",
+    },
+    "0500001": {
+        "street": "Avenida Paulista, 1000",
+        "postal_code": "01310-100",
+        "city": "São Paulo",
+        "region": "SP",
+    },
+}
+SITE_ADDRESSES = {
+    "PAR": ("1 place de la Défense", "92400", "Courbevoie", ""),
+    "LYO": ("129 rue Servient", "69003", "Lyon", ""),
+    "LIL": ("165 avenue de Bretagne", "59000", "Lille", ""),
+    "NYC": ("350 Fifth Avenue", "10118", "New York", "NY"),
+    "AUS": ("7000 Metropolis Drive", "78744", "Austin", "TX"),
+    "MUC": ("Leopoldstraße 20", "80802", "München", ""),
+    "LON": ("1 Canada Square", "E14 5AB", "London", ""),
+    "SAO": ("Avenida Paulista, 1000", "01310-100", "São Paulo", "SP"),
+}
+
 
 @dataclass
 class World:
@@ -139,10 +196,12 @@ def seed_platform() -> World:
                 "services_assistant": assistant,
                 "address": f"{name}\n1 Demo Street\n{sites[0][2]}",
                 "billing_address": f"{name}\nAccounts payable\n{sites[0][2]}",
+                **IDENTITIES.get(number, {}),
             },
         )
         world.companies[number] = company
         for code, site_name, city in sites:
+            street, postal_code, site_city, region = SITE_ADDRESSES.get(code, ("", "", city, ""))
             site, _ = Site.objects.get_or_create(
                 company=company,
                 code=code,
@@ -156,6 +215,10 @@ def seed_platform() -> World:
             if not site.postal_code and city in POSTAL_CODES:
                 site.postal_code = POSTAL_CODES[city]
                 site.save(update_fields=["postal_code"])
+            if not site.street:  # structured address added to sites seeded before it existed
+                site.street, site.postal_code, site.region = street, postal_code, region
+                site.city = site_city or site.city
+                site.save(update_fields=["street", "postal_code", "region", "city"])
     for email, first, last, lang, staff, memberships in USERS:
         user = User.objects.filter(email=email).first()
         if user is None:

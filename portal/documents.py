@@ -26,6 +26,29 @@ from portal.files import serve_storage
 STATIC_ROOT_DIR = Path(settings.BASE_DIR) / "static"
 PRINT_CSS = STATIC_ROOT_DIR / "css" / "print-document.css"
 
+# Paper per country of the company a document is for: Letter in North America, A4 elsewhere.
+# Every PDF of the portal goes through render_pdf_bytes, which applies it.
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE"})
+# Part of every stored document's name: a change of layout renders stored documents again.
+LAYOUT_VERSION = "2"
+
+
+def page_size(country_code: str | None) -> str:
+    return "Letter" if (country_code or "").upper() in LETTER_COUNTRIES else "A4"
+
+
+def document_country(context: dict[str, Any]) -> str | None:
+    """The country of the company the document is for: `company`, or the company of a
+    `contract`/`invoice`/`credit_note` in the context."""
+    company = context.get("company")
+    if company is None:
+        for key in ("invoice", "credit_note", "contract"):
+            company = getattr(context.get(key), "company", None)
+            if company is not None:
+                break
+    country = getattr(company, "country", None)
+    return getattr(country, "code", None)
+
 
 def _inside_static(path: Path) -> bool:
     return STATIC_ROOT_DIR.resolve() in path.resolve().parents
@@ -69,14 +92,30 @@ def local_fetcher() -> Any:
     return LocalFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
-def render_pdf_bytes(template: str, context: dict[str, Any], *, language: str) -> bytes:
+def render_pdf_bytes(
+    template: str,
+    context: dict[str, Any],
+    *,
+    language: str,
+    country: str | None = None,
+    pdf_variant: str | None = None,
+) -> bytes:
+    """`country` (default: the context's company's) chooses the paper size;
+    `pdf_variant` e.g. "pdf/a-3b" for a Factur-X invoice."""
     from weasyprint import CSS, HTML
 
+    paper = page_size(country or document_country(context))
     with translation.override(language):
-        html = render_to_string(template, {**context, "brand": settings.PORTAL_BRAND})
+        html = render_to_string(
+            template, {**context, "brand": settings.PORTAL_BRAND, "paper": paper}
+        )
     fetcher = local_fetcher()
     return HTML(string=html, base_url=str(STATIC_ROOT_DIR), url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(filename=str(PRINT_CSS), url_fetcher=fetcher)]
+        stylesheets=[
+            CSS(filename=str(PRINT_CSS), url_fetcher=fetcher),
+            CSS(string=f"@page {{ size: {paper} !important; }}"),
+        ],
+        pdf_variant=pdf_variant,
     )
 
 
@@ -94,7 +133,7 @@ def layout_version() -> str:
 
 def storage_name(key: str, *, language: str, version: str) -> str:
     layout = layout_version()
-    digest = hashlib.sha256(f"{key}|{language}|{version}|{layout}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(f"{key}|{language}|{version}|{layout}|{LAYOUT_VERSION}".encode()).hexdigest()[:24]
     safe_key = "".join(c if c.isalnum() or c in "-_/" else "-" for c in key)
     return f"documents/{safe_key}-{language}-{digest}.pdf"
 

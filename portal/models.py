@@ -10,8 +10,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.addresses import PostalAddress
 from portal.applications import App
 
 
@@ -132,6 +134,11 @@ class Country(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def localized_name(self, language: str | None = None) -> str:
+        """The country's name in `language` (default: the active language)."""
+        language = language or get_language() or "en"
+        return (self.name_fr or self.name) if language.startswith("fr") else self.name
+
     def offers(self, app: str) -> bool:
         return app in self.apps
 
@@ -147,6 +154,29 @@ class Company(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, verbose_name=_("country"))
     address = models.TextField(_("address"), blank=True)
     billing_address = models.TextField(_("billing address"), blank=True)
+    # Registered office and billing address, structured (printed per country).
+    street = models.TextField(_("street"), blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("state / region"), max_length=100, blank=True)
+    billing_street = models.TextField(_("billing street"), blank=True)
+    billing_postal_code = models.CharField(_("billing postal code"), max_length=20, blank=True)
+    billing_city = models.CharField(_("billing city"), max_length=100, blank=True)
+    billing_region = models.CharField(_("billing state / region"), max_length=100, blank=True)
+    # Legal identity printed on invoices (French B2B invoices require them).
+    legal_id = models.CharField(
+        _("company registration number"),
+        max_length=30,
+        blank=True,
+        help_text=_("SIREN in France, EIN in the United States."),
+    )
+    establishment_id = models.CharField(
+        _("establishment number"), max_length=30, blank=True, help_text=_("SIRET in France.")
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=30, blank=True)
+    trade_register = models.CharField(
+        _("trade register"), max_length=100, blank=True, help_text=_("e.g. RCS Nanterre.")
+    )
     services_assistant = models.BooleanField(
         _("Services Assistant customer"),
         default=False,
@@ -173,6 +203,28 @@ class Company(models.Model):
     @property
     def report_domains(self) -> list[str]:
         return [d.strip().lower() for d in self.report_email_domains.split() if d.strip()]
+    def postal_address(self, language: str | None = None) -> PostalAddress:
+        return PostalAddress(
+            street=self.street,
+            postal_code=self.postal_code,
+            city=self.city,
+            region=self.region,
+            country_code=self.country.code,
+            country_name=self.country.localized_name(language),
+        )
+
+    def billing_postal_address(self, language: str | None = None) -> PostalAddress:
+        """The billing address; the registered address when none is set."""
+        if not (self.billing_street or self.billing_city):
+            return self.postal_address(language)
+        return PostalAddress(
+            street=self.billing_street,
+            postal_code=self.billing_postal_code,
+            city=self.billing_city,
+            region=self.billing_region,
+            country_code=self.country.code,
+            country_name=self.country.localized_name(language),
+        )
 
 
 class Site(models.Model):
@@ -182,8 +234,10 @@ class Site(models.Model):
     code = models.CharField(_("site code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    street = models.TextField(_("street"), blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("state / region"), max_length=100, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, verbose_name=_("country"))
 
     objects = TenantQuerySet.as_manager()
@@ -198,6 +252,16 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city})" if self.city else self.name
+
+    def postal_address(self, language: str | None = None) -> PostalAddress:
+        return PostalAddress(
+            street=self.street,
+            postal_code=self.postal_code,
+            city=self.city,
+            region=self.region,
+            country_code=self.country.code,
+            country_name=self.country.localized_name(language),
+        )
 
 
 class MembershipQuerySet(TenantQuerySet):

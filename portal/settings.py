@@ -19,6 +19,7 @@ from portal.configuration import (
     REDIS_SCHEMES,
     database_url,
     env_or_exit,
+    json_mapping,
     log_level,
     network_list,
     redis_caches,
@@ -398,6 +399,9 @@ GUEST_LOOKUP_LIMIT_PER_CUSTOMER = env_or_exit(
     env.int, "GUEST_LOOKUP_LIMIT_PER_CUSTOMER", default=10
 )
 INVOICE_SHARE_LINK_DAYS = env_or_exit(env.int, "INVOICE_SHARE_LINK_DAYS", default=14)
+# The selling entity per country of the customer (invoices, credit notes, statements):
+# a JSON object keyed by ISO country code whose values override invoices/sellers.py.
+INVOICE_SELLERS = env_or_exit(json_mapping, "INVOICE_SELLERS", default={})
 CONTRACT_EXPIRY_THRESHOLDS = env_or_exit(
     lambda name, default: env.list(name, cast=int, default=default),
     "CONTRACT_EXPIRY_THRESHOLDS",

@@ -120,6 +120,10 @@ def _set_status(request: Request, status: str, *, actor: User | None, note: str 
     if status == Status.ANSWERED:
         request.answered_at = now
     _history(request, frm=previous, to=status, actor=actor, note=note)
+    if status == Status.CLOSED and request.category == Topic.INVOICES and request.reference:
+        from invoices.services import invoice_dispute_closed
+
+        invoice_dispute_closed(request=request, actor=actor)
 
 
 # --- e-mail threading ---------------------------------------------------------------

@@ -218,7 +218,7 @@ def _statement_pdf(
         company_id=company.pk, account_id=account.pk, currency=currency, start=start, end=end
     )
     context = statement_document_context(query, today=end, lines=True)
-    context.update(company=company, account=account, currency=currency, supplier=supplier())
+    context.update(company=company, account=account, currency=currency, supplier=supplier(company))
     name = get_or_render(
         "pdf/statements_statement.html",
         context,

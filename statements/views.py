@@ -228,12 +228,44 @@ def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
             "credit_note": credit_note,
             "lines": list(credit_note.lines.all()),
             "company": request.company,
-            "supplier": supplier(),
+            "supplier": supplier(request.company),
         },
         key=f"statements/credit-notes/{request.company.pk}/{credit_note.pk}",
         language=language,
         version=credit_note.document_version,
         filename=f"{credit_note.number}.pdf",
+    )
+
+
+@app_view(App.STATEMENTS)
+def credit_note_facturx(request: HttpRequest, number: str) -> HttpResponse:
+    """The credit note as Factur-X (PDF/A-3, EN 16931 XML, type 381) for AP software."""
+    from invoices.facturx import credit_note_document, stored_facturx
+    from portal.files import serve_storage
+
+    credit_note = get_object_or_404(
+        CreditNote.objects.for_company(request.company).select_related(
+            "billing_account", "invoice", "company__country"
+        ),
+        number=number,
+    )
+    language = get_language() or "en"
+    name = stored_facturx(
+        key=f"statements/credit-notes/{request.company.pk}/{credit_note.pk}",
+        version=credit_note.document_version,
+        language=language,
+        template="pdf/statements_credit_note.html",
+        context={
+            "credit_note": credit_note,
+            "lines": list(credit_note.lines.all()),
+            "company": request.company,
+            "supplier": supplier(request.company),
+        },
+        document=lambda: credit_note_document(credit_note),
+    )
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in credit_note.number)
+    return serve_storage(
+        name, filename=f"factur-x-{safe}.pdf", content_type="application/pdf", inline=False
     )
 
 

@@ -61,7 +61,7 @@ def contract_in(
     **fields,
 ) -> Contract:
     """A contract in `status`, reached through the services (versions and history
-    included). `approvers` default to [actor]; `sign_as` defaults to a new signer."""
+    included). `approvers` default to [actor] (then a colleague submits); `sign_as` defaults to a new signer."""
     actor = actor or member(company, role=Role.APPROVER)
     today = timezone.localdate()
     contract = services.contract_create(
@@ -90,10 +90,15 @@ def contract_in(
     target = ContractStatus.ACTIVE if status in terminal else status
     steps = order[1 : order.index(target) + 1]
     approvers = approvers or [actor]
+    # Segregation of duties: whoever submits may not approve, so when `actor` approves,
+    # a colleague submits.
+    submitter = actor
+    if any(user.pk == actor.pk for user in approvers):
+        submitter = member(company, role=Role.APPROVER)
     for step in steps:
         contract.refresh_from_db()
         if step == ContractStatus.SUBMITTED:
-            services.contract_submit(contract=contract, actor=actor, expected_version=None)
+            services.contract_submit(contract=contract, actor=submitter, expected_version=None)
         elif step == ContractStatus.IN_APPROVAL:
             services.contract_route(
                 contract=contract, actor=actor, approvers=approvers, expected_version=None

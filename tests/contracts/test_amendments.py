@@ -39,10 +39,12 @@ def _route(contract, actor, approvers):
     )
 
 
-def _in_amendment_approval(company, approver, approvers=None):
+def _in_amendment_approval(company, approver, approvers=None, author=None):
     contract = contract_in(S.ACTIVE, company, actor=approver)
-    amendment = _amend(contract, approver)
-    _route(contract, approver, approvers or [approver])
+    # who amends may not approve the amendment (segregation of duties)
+    author = author or member(company, role=Role.APPROVER)
+    amendment = _amend(contract, author)
+    _route(contract, author, approvers or [approver])
     contract.refresh_from_db()
     return contract, amendment
 
@@ -66,14 +68,15 @@ def test_an_amendment_is_approved_and_signed_while_the_contract_stays_in_force(
     who = signer(company, email="signer@acme.test")
     contract = contract_in(S.ACTIVE, company, actor=approver)
     original = contract.current_version
-    amendment = _amend(contract, approver)
+    author = member(company, role=Role.APPROVER)  # who amends may not approve the amendment
+    amendment = _amend(contract, author)
     contract.refresh_from_db()
     assert contract.status == S.ACTIVE and contract.has_pending_amendment
     assert lifecycle.can(contract, "route")
 
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _route(contract, approver, [second, approver])
+        _route(contract, author, [second, approver])
     contract.refresh_from_db()
     assert contract.status == S.AMENDMENT_APPROVAL
     assert [m.to for m in mailoutbox] == [["second@acme.test"]]
@@ -118,8 +121,9 @@ def test_an_amendment_of_a_contract_not_started_yet_ends_signed(company, approve
         start_date=start,
         end_date=start + datetime.timedelta(days=365),
     )
-    _amend(contract, approver)
-    _route(contract, approver, [approver])
+    author = member(company, role=Role.APPROVER)
+    _amend(contract, author)
+    _route(contract, author, [approver])
     contract.refresh_from_db()
     services.step_approve(contract=contract, actor=approver, expected_version=None)
     _sign(contract, signer(company))
@@ -131,7 +135,8 @@ def test_a_rejected_amendment_leaves_the_contract_as_signed(
     company, approver, mailoutbox, django_capture_on_commit_callbacks
 ):
     second = member(company, role=Role.APPROVER)
-    contract, amendment = _in_amendment_approval(company, approver, [second, approver])
+    author = member(company, role=Role.APPROVER)
+    contract, amendment = _in_amendment_approval(company, approver, [second, approver], author)
     signed_version = contract.versions.get(number=1)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -146,15 +151,15 @@ def test_a_rejected_amendment_leaves_the_contract_as_signed(
     decisions = set(contract.steps.filter(round=2).values_list("decision", flat=True))
     assert decisions == {ApprovalStep.Decision.REJECTED, ApprovalStep.Decision.CANCELLED}
     [mail] = mailoutbox
-    assert mail.to == [approver.email]  # who sent the amendment for approval
+    assert mail.to == [author.email]  # who sent the amendment for approval
     assert "amendment" in mail.subject
     assert "stays in force as it was signed" in mail.body and "Wrong site address" in mail.body
     reject = contract.events.get(action="reject")
     assert (reject.from_status, reject.to_status) == (S.AMENDMENT_APPROVAL, S.ACTIVE)
 
     # A corrected amendment can follow, in a new round.
-    corrected = _amend(contract, approver, summary="Adds the Lyon site, right address")
-    _route(contract, approver, [approver])
+    corrected = _amend(contract, author, summary="Adds the Lyon site, right address")
+    _route(contract, author, [approver])
     contract.refresh_from_db()
     assert contract.status == S.AMENDMENT_APPROVAL and contract.current_version == corrected
     assert contract.current_step.round == 3
@@ -226,13 +231,14 @@ def test_contract_page_offers_the_amendment_route_and_the_decision(
     company, approver, approver_client
 ):
     contract = contract_in(S.ACTIVE, company, actor=approver)
-    _amend(contract, approver)
+    author = member(company, role=Role.APPROVER)
+    _amend(contract, author)
     url = reverse("contracts:detail", args=[contract.number])
     page = approver_client.get(url).content.decode()
     assert "Send the amendment for approval" in page
     assert "the contract stays in force as it was signed" in page
 
-    _route(contract, approver, [approver])
+    _route(contract, author, [approver])
     page = approver_client.get(url).content.decode()
     assert "Amendment in approval" in page
     assert reverse("contracts:approve", args=[contract.number]) in page

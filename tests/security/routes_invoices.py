@@ -55,6 +55,7 @@ ROUTES = [
     Route("invoices:detail", app=APP, kwargs=_invoice),
     Route("invoices:pdf", app=APP, kwargs=_invoice),
     Route("invoices:pdf_download", app=APP, kwargs=_invoice),
+    Route("invoices:facturx", app=APP, kwargs=_invoice),
     Route("invoices:copy", app=APP, kwargs=_invoice),
     Route(
         "invoices:revoke_link",

@@ -47,5 +47,6 @@ ROUTES = [
         kwargs=lambda company, user: _account(company, user, fmt="csv"),
     ),
     Route("statements:credit_note_pdf", app="statements", kwargs=_credit_note),
+    Route("statements:credit_note_facturx", app="statements", kwargs=_credit_note),
     Route("statements:payment_detail", app="statements", kwargs=_payment),
 ]
