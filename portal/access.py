@@ -9,18 +9,26 @@ views) or inherits `AppAccessMixin` (class views). The gate:
    sends the user to the request-access page of that application (or 403 for a
    viewer on an approver-only action).
 Tenant data is then read through `Model.objects.for_company(request.company)`.
+
+An object link (a URL with arguments, e.g. from an e-mail) that answers 404 in the
+active company is tried, for GET, in the user's other companies where the gate would
+let the user in; the first one that finds the object becomes the active company
+(with a notice). Non-members and users without the application there still get the
+same 404, so no object's existence leaks.
 """
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from portal.models import ROLE_RANK, Authorization, Company, Role, User
 from portal.observability import security_event
@@ -67,16 +75,72 @@ def gate(request: HttpRequest, app: str, role: str = Role.VIEWER) -> HttpRespons
     return redirect(f"{reverse('portal:request_access')}?{query}")
 
 
+def _in_company(request: HttpRequest, membership: Any, call: Callable[[], HttpResponse]):
+    """Run the view as if `membership`'s company were active; None when it answers 404."""
+    saved = (request.company, request.membership)
+    request.company, request.membership = membership.company, membership
+    try:
+        response = call()
+    except Http404:
+        response = None
+    finally:
+        request.company, request.membership = saved
+    if response is not None and response.status_code == 404:
+        return None
+    return response
+
+
+def gated_call(
+    request: HttpRequest, app: str, role: str, has_object: bool, call: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The gate around one view call, with the company switch of object links."""
+    from portal.middleware import ACTIVE_COMPANY_KEY
+
+    others = []
+    if has_object and request.method in ("GET", "HEAD"):
+        current = request.company.pk if request.company is not None else None
+        others = [
+            m
+            for m in getattr(request, "memberships", [])
+            if m.company_id != current and decide(request.user, m.company, app, role) == "ok"
+        ]
+    if not others:
+        stop = gate(request, app, role)
+        return stop if stop is not None else call()
+    decision = decide(request.user, request.company, app, role)
+    if decision == "ok":
+        request.app = app
+        try:
+            response = call()
+        except Http404:
+            response = None
+        if response is not None and response.status_code != 404:
+            return response
+    for membership in others:
+        if _in_company(request, membership, call) is not None:
+            request.session[ACTIVE_COMPANY_KEY] = membership.company_id
+            messages.info(
+                request,
+                _("This link belongs to %(company)s: it is now your active company.")
+                % {"company": membership.company.name},
+            )
+            security_event(request, "company_switched_by_link", app=app)
+            return redirect(request.get_full_path())
+    if decision == "ok":
+        raise Http404
+    stop = gate(request, app, role)
+    return stop if stop is not None else call()
+
+
 def app_view(app: str, role: str = Role.VIEWER) -> Callable:
     """Decorator for function views of an application."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            stop = gate(request, app, role)
-            if stop is not None:
-                return stop
-            return view(request, *args, **kwargs)
+            return gated_call(
+                request, app, role, bool(args or kwargs), lambda: view(request, *args, **kwargs)
+            )
 
         wrapped.gate_app = app  # type: ignore[attr-defined]
         wrapped.gate_role = role  # type: ignore[attr-defined]
@@ -92,10 +156,14 @@ class AppAccessMixin:
     role: str = Role.VIEWER
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        stop = gate(request, self.app, self.role)
-        if stop is not None:
-            return stop
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        parent = super()
+        return gated_call(
+            request,
+            self.app,
+            self.role,
+            bool(args or kwargs),
+            lambda: parent.dispatch(request, *args, **kwargs),  # type: ignore[misc]
+        )
 
 
 def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
