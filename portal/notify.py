@@ -7,6 +7,7 @@ with exponential backoff; the periodic sweep re-enqueues whatever is due, so a
 broker or SMTP outage delays mail but never loses it.
 """
 
+import html as html_lib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -98,7 +99,8 @@ def render(row: Notification) -> EmailMultiAlternatives:
         subject = render_to_string(f"email/{row.template}.subject.txt", context)
         text = render_to_string(f"email/{row.template}.txt", context)
         html = render_to_string(f"email/{row.template}.html", context)
-    subject = " ".join(subject.split())[:250]  # no CR/LF can reach the header
+    # A subject is plain text: undo the templates' HTML escaping (l&#x27;adresse, R&amp;D).
+    subject = " ".join(html_lib.unescape(subject).split())[:250]  # no CR/LF in the header
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -270,6 +270,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Password, e-mail and two-step verification changes are told to the user by e-mail.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PORTAL_ID_NAME
 
