@@ -30,7 +30,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from portal.models import ROLE_RANK, Authorization, Company, Role, User
+from portal.applications import CATALOGUE
+from portal.models import ROLE_RANK, Authorization, Company, Membership, Role, User
 from portal.observability import security_event
 
 Decision = str  # "ok" | "no-company" | "unavailable" | "request-access" | "forbidden"
@@ -50,14 +51,24 @@ def decide(user: User, company: Company | None, app: str, role: str = Role.VIEWE
         return "no-company"
     if not company.country.offers(app):
         return "unavailable"
-    auth = Authorization.objects.filter(
-        user=user, company=company, app=app, status=Authorization.Status.GRANTED
-    ).first()
-    if auth is None:
+    auth = Authorization.objects.filter(user=user, company=company, app=app).first()
+    if auth is None or auth.status != Authorization.Status.GRANTED:
+        if open_to_member(user, company, app, auth) and role == Role.VIEWER:
+            return "ok"
         return "request-access"
     if ROLE_RANK[auth.role] < ROLE_RANK[role]:
         return "forbidden"
     return "ok"
+
+
+def open_to_member(user: User, company: Company, app: str, auth: Authorization | None) -> bool:
+    """An application every member uses without asking (see AppInfo.open_to_members)."""
+    info = CATALOGUE.get(app)
+    if info is None or not info.open_to_members:
+        return False
+    if auth is not None and auth.status not in (Authorization.Status.PENDING,):
+        return False  # refused or revoked by an administrator
+    return Membership.objects.filter(user=user, company=company).exists()
 
 
 def gate(request: HttpRequest, app: str, role: str = Role.VIEWER) -> HttpResponse | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import services
-from portal.access import company_admin_required, public_view
+from portal.access import company_admin_required, decide, public_view
 from portal.applications import CATALOGUE, App
 from portal.forms import (
     AccessRequestForm,
@@ -101,12 +101,23 @@ def request_access(request: HttpRequest) -> HttpResponse:
                     _count_failed_lookup(request)
                 form.add_error(field, error)
             else:
-                messages.success(
-                    request,
-                    _("Your request for %(app)s has been sent to %(company)s's administrators.")
-                    % {"app": auth.get_app_display(), "company": auth.company.name},
-                )
+                names = {"app": auth.get_app_display(), "company": auth.company.name}
+                if Membership.objects.for_company(auth.company).admins().exists():
+                    sent = _(
+                        "Your request for %(app)s has been sent to %(company)s's administrators."
+                    )
+                else:
+                    sent = _(
+                        "%(company)s has no administrator in the portal yet: customer service "
+                        "will decide on your request for %(app)s."
+                    )
+                messages.success(request, sent % names)
                 return redirect(f"{reverse('portal:request_access')}?app={auth.app}")
+    pending = None
+    if request.method == "GET" and member and initial_app in App.values:
+        pending = Authorization.objects.filter(
+            user=request.user, company=company, app=initial_app, status=Authorization.Status.PENDING
+        ).first()
     requests = (
         Authorization.objects.filter(user=request.user)
         .select_related("company")
@@ -115,7 +126,7 @@ def request_access(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/request_access.html",
-        {"form": form, "requests": requests, "company": company},
+        {"form": form, "requests": requests, "company": company, "pending": pending},
     )
 
 
@@ -158,16 +169,27 @@ def help_page(request: HttpRequest) -> HttpResponse:
         contacts = [
             {"topic": topic, "label": label, "contact": by_topic[topic]}
             for topic, label in Topic.choices
-            if topic in by_topic
+            if topic in by_topic and (topic == Topic.OTHER or country.offers(topic))
         ]
     country_name = ""
     if country is not None:
         french = get_language().startswith("fr") and country.name_fr
         country_name = country.name_fr if french else country.name
+    # "Write to us" where it opens: signed out (sign-in first) or with a company that
+    # offers it; a signed-in user without a company is told how, not sent in a loop.
+    can_write = not request.user.is_authenticated or (
+        company is not None and decide(request.user, company, App.REQUESTS) == "ok"
+    )
     return render(
         request,
         "portal/help.html",
-        {"form": form, "country": country, "country_name": country_name, "contacts": contacts},
+        {
+            "form": form,
+            "country": country,
+            "country_name": country_name,
+            "contacts": contacts,
+            "can_write": can_write,
+        },
     )
 
 

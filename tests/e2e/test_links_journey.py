@@ -66,3 +66,34 @@ def test_guest_lookup_is_linked_from_home_sign_in_and_help(page, live_server, e2
         expect(page).to_have_url(re.compile(r"/orders/guest/$"))
         expect(page.locator("input[name=customer_number]")).to_be_visible()
     page.screenshot(path=f"/tmp/ru-guest-{language}.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    "language,texts",
+    [
+        ("en", {"write": "Write to us", "send": "Send", "subject": "Subject", "msg": "Message"}),
+        ("fr", {"write": "Écrivez-nous", "send": "Envoyer", "subject": "Objet", "msg": "Message"}),
+    ],
+)
+def test_a_member_without_any_application_writes_to_us_from_help(
+    page, live_server, e2e_world, language, texts
+):
+    """Nina belongs to ACME but no application is granted yet: help leads to the form."""
+    from portal.models import Membership
+    from requests_inbox.models import Request
+
+    world = e2e_world
+    Membership.objects.create(user=world.newcomer, company=world.company)
+    sign_in(page, live_server, world.newcomer.email)
+    if language == "fr":
+        switch_language(page, "fr")
+    page.goto(url_for(live_server, "portal:help"))
+    page.get_by_role("link", name=texts["write"], exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts["write"])
+    page.get_by_label(texts["subject"]).fill("Who is our administrator?")
+    page.get_by_label(texts["msg"], exact=True).fill("We need an administrator for ACME.")
+    page.get_by_role("button", name=texts["send"], exact=True).click()
+    created = Request.objects.get(requester=world.newcomer)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Who is our administrator?")
+    expect(page.locator("body")).to_contain_text(created.number)
+    page.screenshot(path=f"/tmp/ru-write-{language}.png", full_page=True)
