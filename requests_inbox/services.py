@@ -145,8 +145,14 @@ def thread_headers(request: Request) -> dict[str, str]:
     return headers
 
 
+def replies_by_email() -> bool:
+    """Answers by e-mail reach the request only when a Reply-To inbox is set and read."""
+    return bool(getattr(settings, "REQUESTS_REPLY_TO", "") and settings.INBOUND_IMAP_URL)
+
+
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
     return {
+        "replies_by_email": replies_by_email(),
         "number": request.number,
         "subject": request.subject,
         "url": absolute_url("requests_inbox:detail", number=request.number),
