@@ -177,6 +177,19 @@ class AppAccessMixin:
         )
 
 
+MAX_ID = 2**63 - 1  # the largest primary key the databases store (bigint)
+
+
+def parse_id(value: object) -> int | None:
+    """An id from a query string or form: a positive integer the database can hold, else None
+    (so 99999999999999999999 is "not found", never an overflow in the query)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a guest page: no sign-in required. The only explicit exception to the gate."""
     view = login_not_required(view)

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import services
-from portal.access import company_admin_required, decide, public_view
+from portal.access import company_admin_required, decide, parse_id, public_view
 from portal.applications import CATALOGUE, App
 from portal.forms import (
     AccessRequestForm,
@@ -133,10 +133,9 @@ def request_access(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch_company(request: HttpRequest) -> HttpResponse:
     """Change the active company; only a company the user is a member of is accepted."""
-    try:
-        company_id = int(request.POST.get("company", ""))
-    except ValueError:
-        company_id = 0
+    company_id = parse_id(request.POST.get("company"))
+    if company_id is None:
+        raise BadRequest("company: not an id")
     if Membership.objects.filter(user=request.user, company_id=company_id).exists():
         request.session[ACTIVE_COMPANY_KEY] = company_id
     return redirect("portal:home")
@@ -199,8 +198,10 @@ def my_company(request: HttpRequest) -> HttpResponse:
     The membership is checked like the header switcher does; any other id is ignored.
     """
     wanted = request.GET.get("company", "")
-    if wanted.isdigit():
-        company_id = int(wanted)
+    if wanted:
+        company_id = parse_id(wanted)
+        if company_id is None:
+            raise Http404
         if Membership.objects.filter(user=request.user, company_id=company_id).exists():
             request.session[ACTIVE_COMPANY_KEY] = company_id
         return redirect("portal:my_company")
