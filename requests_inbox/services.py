@@ -329,7 +329,12 @@ def request_reopen(*, request: Request, user: User) -> Request:
 
 @transaction.atomic
 def request_rate(*, request: Request, user: User, rating: str, comment: str = "") -> Request:
-    """Satisfaction after an answer; a later rating replaces the earlier one."""
+    """Satisfaction after an answer; a later rating replaces the earlier one. Only the
+    requester rates: a colleague (a company administrator sees every request) cannot."""
+    if user.pk != request.requester_id:
+        raise ValidationError(
+            _("Only the person who wrote the request can rate the answer."), code="not_requester"
+        )
     if rating not in Rating.values:
         raise ValidationError(_("Please choose good or bad."), code="bad_rating")
     request = _lock(request)
