@@ -36,9 +36,9 @@ class GuestStatus:
 
 def guest_lookup(*, customer_number: str, reference: str) -> list[GuestStatus]:
     customer = customer_number.strip().encode()
-    reference = reference.strip()
+    reference = "".join(reference.split())  # "fr 4500102" is FR4500102
     candidates = list(
-        Order.objects.filter(Q(number=reference) | Q(customer_po=reference))
+        Order.objects.filter(Q(number__iexact=reference) | Q(customer_po__iexact=reference))
         .annotate(
             planned_delivery=Max("lines__planned_delivery_on"),
             last_delivery=Max("lines__delivered_on"),
