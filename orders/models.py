@@ -122,6 +122,7 @@ class OrderQuerySet(TenantQuerySet):
             "updated_at",
             "country__id",
             "country__name",
+            "country__name_fr",
             "ship_to__id",
             "ship_to__name",
             "ship_to__city",

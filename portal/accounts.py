@@ -12,6 +12,7 @@ from urllib.parse import quote
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from portal.models import Event, User
 from portal.notify import absolute_url, notify
@@ -45,7 +46,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def branding(user: User | None, email: str) -> dict[str, Any]:
         """What every ID e-mail names: the brand, the ID, the person and the portal's links."""
         return {
-            "brand": settings.PORTAL_BRAND,
+            "brand": gettext_lazy(settings.PORTAL_BRAND),
             "id_name": settings.PORTAL_ID_NAME,
             "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
             "current_site": {"name": settings.PORTAL_BRAND, "domain": settings.PORTAL_BASE_URL},

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.applications import App
@@ -107,6 +108,13 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language: lists, filters and exports in French say "Allemagne"."""
+        if (get_language() or "").startswith("fr") and self.name_fr:
+            return self.name_fr
         return self.name
 
     def offers(self, app: str) -> bool:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from portal.models import Company, Notification, User
 
@@ -91,7 +92,7 @@ def render(row: Notification) -> EmailMultiAlternatives:
     context = {
         **row.context,
         "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
-        "brand": settings.PORTAL_BRAND,
+        "brand": gettext_lazy(settings.PORTAL_BRAND),  # the default brand has a French name
         "id_name": settings.PORTAL_ID_NAME,
         "recipient": row.recipient,
     }
