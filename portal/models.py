@@ -69,6 +69,12 @@ class User(AbstractUser):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     notification_prefs = models.JSONField(_("notification preferences"), default=dict, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empty: the time zone of your company's country."),
+    )
 
     objects = UserManager()
 
@@ -101,6 +107,12 @@ class Country(models.Model):
         _("holiday calendar"), max_length=8, blank=True, help_text=_("Defaults to the ISO code.")
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Its users' time zone unless they choose another one (empty: by ISO code)."),
+    )
 
     class Meta:
         ordering = ["name"]

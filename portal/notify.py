@@ -96,7 +96,9 @@ def render(row: Notification) -> EmailMultiAlternatives:
         "id_name": settings.PORTAL_ID_NAME,
         "recipient": row.recipient,
     }
-    with translation.override(row.language):
+    from portal.time_zones import zone_for
+
+    with translation.override(row.language), timezone.override(zone_for(row.user, row.company)):
         subject = render_to_string(f"email/{row.template}.subject.txt", context)
         text = render_to_string(f"email/{row.template}.txt", context)
         html = render_to_string(f"email/{row.template}.html", context)

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "portal.middleware.UserLanguageMiddleware",
     "portal.middleware.ActiveCompanyMiddleware",
     "portal.middleware.IdRangeMiddleware",
+    "portal.time_zones.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.PortalCSPMiddleware",
@@ -290,6 +291,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
+# Date-time formats name the zone; each user sees their own (portal.time_zones).
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_I18N = True
 USE_TZ = True
 
