@@ -104,30 +104,35 @@ def _in_company(request: HttpRequest, membership: Any, call: Callable[[], HttpRe
 def gated_call(
     request: HttpRequest, app: str, role: str, has_object: bool, call: Callable[[], HttpResponse]
 ) -> HttpResponse:
-    """The gate around one view call, with the company switch of object links."""
+    """The gate around one view call, with the company switch of object links.
+
+    The user's other companies are only looked at once the object was not found in the
+    active one (or the application is not open there): a normal page costs nothing more.
+    """
     from portal.middleware import ACTIVE_COMPANY_KEY
 
-    others = []
-    if has_object and request.method in ("GET", "HEAD"):
-        current = request.company.pk if request.company is not None else None
-        others = [
-            m
-            for m in getattr(request, "memberships", [])
-            if m.company_id != current and decide(request.user, m.company, app, role) == "ok"
-        ]
-    if not others:
+    memberships = getattr(request, "memberships", [])
+    if not has_object or request.method not in ("GET", "HEAD") or len(memberships) < 2:
         stop = gate(request, app, role)
         return stop if stop is not None else call()
     decision = decide(request.user, request.company, app, role)
+    not_found: Http404 | HttpResponse | None = None
     if decision == "ok":
         request.app = app
         try:
             response = call()
-        except Http404:
-            response = None
-        if response is not None and response.status_code != 404:
-            return response
-    for membership in others:
+        except Http404 as error:
+            not_found = error
+        else:
+            if response.status_code != 404:
+                return response
+            not_found = response
+    current = request.company.pk if request.company is not None else None
+    for membership in memberships:
+        if membership.company_id == current:
+            continue
+        if decide(request.user, membership.company, app, role) != "ok":
+            continue
         if _in_company(request, membership, call) is not None:
             request.session[ACTIVE_COMPANY_KEY] = membership.company_id
             messages.info(
@@ -137,8 +142,10 @@ def gated_call(
             )
             security_event(request, "company_switched_by_link", app=app)
             return redirect(request.get_full_path())
-    if decision == "ok":
-        raise Http404
+    if isinstance(not_found, Http404):
+        raise not_found
+    if not_found is not None:
+        return not_found
     stop = gate(request, app, role)
     return stop if stop is not None else call()
 
