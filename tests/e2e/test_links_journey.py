@@ -97,3 +97,34 @@ def test_a_member_without_any_application_writes_to_us_from_help(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Who is our administrator?")
     expect(page.locator("body")).to_contain_text(created.number)
     page.screenshot(path=f"/tmp/ru-write-{language}.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    "language,label,expected",
+    [
+        ("en", "Time zone for pages, e-mails and PDFs", "JST"),
+        ("fr", "Fuseau horaire des pages, e-mails et PDF", "JST"),
+    ],
+)
+def test_a_user_chooses_a_time_zone_and_times_name_it(
+    page, live_server, e2e_world, language, label, expected
+):
+    from datetime import UTC, datetime
+
+    from requests_inbox.models import Request
+
+    world = e2e_world
+    mine = RequestFactory(company=world.company, requester=world.viewer, subject="Toner")
+    Request.objects.filter(pk=mine.pk).update(created_at=datetime(2026, 12, 1, 2, 40, tzinfo=UTC))
+    sign_in(page, live_server, world.viewer.email)
+    if language == "fr":
+        switch_language(page, "fr")
+    page.goto(url_for(live_server, "requests_inbox:detail", number=mine.number))
+    expect(page.locator("body")).to_contain_text("CET")  # France: Paris time, named
+    page.goto(url_for(live_server, "portal:profile"))
+    page.get_by_label(label).select_option("Asia/Tokyo")
+    page.locator("form").filter(has=page.get_by_label(label)).locator("[type=submit]").click()
+    page.goto(url_for(live_server, "requests_inbox:detail", number=mine.number))
+    expect(page.locator("body")).to_contain_text("11:40")
+    expect(page.locator("body")).to_contain_text(expected)
+    page.screenshot(path=f"/tmp/ru-tz-{language}.png", full_page=True)
