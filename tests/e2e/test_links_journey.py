@@ -124,6 +124,7 @@ def test_a_user_chooses_a_time_zone_and_times_name_it(
     page.goto(url_for(live_server, "portal:profile"))
     page.get_by_label(label).select_option("Asia/Tokyo")
     page.locator("form").filter(has=page.get_by_label(label)).locator("[type=submit]").click()
+    expect(page.locator(".messages")).to_be_visible()
     page.goto(url_for(live_server, "requests_inbox:detail", number=mine.number))
     expect(page.locator("body")).to_contain_text("11:40")
     expect(page.locator("body")).to_contain_text(expected)
