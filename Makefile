@@ -22,9 +22,11 @@ setup: install
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
 
+# E-mail links point at the address served (make run PORT=8001) unless PORTAL_BASE_URL is set.
 run: setup
 	$(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$(PORT)}" \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Debian's Chromium; without it they are skipped (said plainly),
 # unless PORTAL_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.

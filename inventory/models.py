@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Self
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
@@ -111,6 +112,7 @@ class InstalledItem(models.Model):
     )
     lease_currency = models.CharField(_("lease currency"), max_length=3, blank=True)
     lease_period = models.CharField(_("lease period"), max_length=20, blank=True)
+    LEASE_PERIODS = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     search_text = models.GeneratedField(
@@ -188,6 +190,10 @@ class InstalledItem(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("inventory:item", kwargs={"pk": self.pk})
 
+    def get_lease_period_label(self) -> str:
+        """The period in the reader's language (month: mois); one typed by hand as typed."""
+        return str(self.LEASE_PERIODS.get(self.lease_period, self.lease_period))
+
     @property
     def coverage_status(self) -> str:
         today = timezone.localdate()
@@ -235,6 +241,32 @@ class ItemHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.action}"
+
+    @property
+    def sentences(self) -> list[str]:
+        """The change as readable sentences in the reader's language, e.g.
+        "Site: “Paris” → “Lille”" instead of `site: ['Paris', 'Lille']`."""
+        headline = {
+            "add": _("Item added to the inventory."),
+            "move": _("Item moved to another site."),
+            "remove": _("Item removed from the inventory."),
+            "correct": _("Item data corrected."),
+        }.get(self.action)
+        lines = [str(headline)] if headline else [self.action]
+        for key, value in self.changes.items():
+            if key == "removed":
+                continue
+            try:
+                label = str(InstalledItem._meta.get_field(key).verbose_name)
+            except FieldDoesNotExist:
+                label = str(_("site")) if key == "site" else key
+            label = label[:1].upper() + label[1:]
+            if isinstance(value, list) and len(value) == 2:
+                old, new = (str(v) if v not in (None, "") else "—" for v in value)
+                lines.append(f"{label}: “{old}” → “{new}”")
+            elif value not in (None, ""):
+                lines.append(f"{label}: {value}")
+        return lines
 
 
 class ChangeKind(models.TextChoices):

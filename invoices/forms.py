@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from invoices.models import ApprovalStatus, Invoice, PaymentStatus
 from invoices.services import MAX_COPY_RECIPIENTS, CopyMode, with_dispute
+from portal.lazy_text import interpolate_lazy
 
 SORTS = {
     "number": ("number", "id"),
@@ -130,8 +131,10 @@ class InvoiceFilterForm(forms.Form):
 class CopyForm(forms.Form):
     recipients = forms.CharField(
         label=_("E-mail addresses"),
-        help_text=_("Up to %(max)s addresses, separated by commas or new lines.")
-        % {"max": MAX_COPY_RECIPIENTS},
+        help_text=interpolate_lazy(
+            _("Up to %(max)s addresses, separated by commas or new lines."),
+            {"max": MAX_COPY_RECIPIENTS},
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )

@@ -70,10 +70,11 @@ class OrderFilterForm(forms.Form):
         self.company = company
         # One small query each, reused for the choices and the validation (a site of
         # another company is simply not a choice: a form error, never data).
-        countries = list(Country.objects.order_by("name").values_list("id", "code", "name"))
-        self.country_ids = {code: pk for pk, code, _name in countries}
+        countries = list(Country.objects.only("id", "code", "name", "name_fr"))
+        self.country_ids = {country.code: country.pk for country in countries}
+        named = sorted((country.localized_name(), country.code) for country in countries)
         self.fields["country"].choices = [("", _("All countries"))] + [
-            (code, name) for _pk, code, name in countries
+            (code, name) for name, code in named
         ]
         sites = list(
             Site.objects.for_company(company).order_by("name").values_list("id", "name", "city")

@@ -43,7 +43,7 @@ ORDER_COLUMNS = [
     Column(_("PO number"), lambda o: o.customer_po),
     Column(_("Ordered on"), lambda o: o.ordered_on),
     Column(_("Status"), order_status),
-    Column(_("Country"), lambda o: o.country.name),
+    Column(_("Country"), lambda o: o.country.localized_name()),
     Column(_("Ship-to site"), lambda o: str(o.ship_to) if o.ship_to_id else ""),
     Column(_("Currency"), lambda o: o.currency),
     Column(_("Total"), lambda o: o.total),

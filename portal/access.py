@@ -9,19 +9,28 @@ views) or inherits `AppAccessMixin` (class views). The gate:
    sends the user to the request-access page of that application (or 403 for a
    viewer on an approver-only action).
 Tenant data is then read through `Model.objects.for_company(request.company)`.
+
+An object link (a URL with arguments, e.g. from an e-mail) that answers 404 in the
+active company is tried, for GET, in the user's other companies where the gate would
+let the user in; the first one that finds the object becomes the active company
+(with a notice). Non-members and users without the application there still get the
+same 404, so no object's existence leaks.
 """
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
+from portal.applications import CATALOGUE
 from portal.models import ROLE_RANK, Authorization, Company, Membership, Role, User
 from portal.observability import security_event
 
@@ -51,14 +60,24 @@ def decide(user: User, company: Company | None, app: str, role: str = Role.VIEWE
         return "no-company"
     if not company.country.offers(app):
         return "unavailable"
-    auth = Authorization.objects.filter(
-        user=user, company=company, app=app, status=Authorization.Status.GRANTED
-    ).first()
-    if auth is None:
+    auth = Authorization.objects.filter(user=user, company=company, app=app).first()
+    if auth is None or auth.status != Authorization.Status.GRANTED:
+        if open_to_member(user, company, app, auth) and role == Role.VIEWER:
+            return "ok"
         return "request-access"
     if ROLE_RANK[auth.role] < ROLE_RANK[role]:
         return "forbidden"
     return "ok"
+
+
+def open_to_member(user: User, company: Company, app: str, auth: Authorization | None) -> bool:
+    """An application every member uses without asking (see AppInfo.open_to_members)."""
+    info = CATALOGUE.get(app)
+    if info is None or not info.open_to_members:
+        return False
+    if auth is not None and auth.status not in (Authorization.Status.PENDING,):
+        return False  # refused or revoked by an administrator
+    return Membership.objects.filter(user=user, company=company).exists()
 
 
 def gate(request: HttpRequest, app: str, role: str = Role.VIEWER) -> HttpResponse | None:
@@ -76,16 +95,79 @@ def gate(request: HttpRequest, app: str, role: str = Role.VIEWER) -> HttpRespons
     return redirect(f"{reverse('portal:request_access')}?{query}")
 
 
+def _in_company(request: HttpRequest, membership: Any, call: Callable[[], HttpResponse]):
+    """Run the view as if `membership`'s company were active; None when it answers 404."""
+    saved = (request.company, request.membership)
+    request.company, request.membership = membership.company, membership
+    try:
+        response = call()
+    except Http404:
+        response = None
+    finally:
+        request.company, request.membership = saved
+    if response is not None and response.status_code == 404:
+        return None
+    return response
+
+
+def gated_call(
+    request: HttpRequest, app: str, role: str, has_object: bool, call: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The gate around one view call, with the company switch of object links.
+
+    The user's other companies are only looked at once the object was not found in the
+    active one (or the application is not open there): a normal page costs nothing more.
+    """
+    from portal.middleware import ACTIVE_COMPANY_KEY
+
+    memberships = getattr(request, "memberships", [])
+    if not has_object or request.method not in ("GET", "HEAD") or len(memberships) < 2:
+        stop = gate(request, app, role)
+        return stop if stop is not None else call()
+    decision = decide(request.user, request.company, app, role)
+    not_found: Http404 | HttpResponse | None = None
+    if decision == "ok":
+        request.app = app
+        try:
+            response = call()
+        except Http404 as error:
+            not_found = error
+        else:
+            if response.status_code != 404:
+                return response
+            not_found = response
+    current = request.company.pk if request.company is not None else None
+    for membership in memberships:
+        if membership.company_id == current:
+            continue
+        if decide(request.user, membership.company, app, role) != "ok":
+            continue
+        if _in_company(request, membership, call) is not None:
+            request.session[ACTIVE_COMPANY_KEY] = membership.company_id
+            messages.info(
+                request,
+                _("This link belongs to %(company)s: it is now your active company.")
+                % {"company": membership.company.name},
+            )
+            security_event(request, "company_switched_by_link", app=app)
+            return redirect(request.get_full_path())
+    if isinstance(not_found, Http404):
+        raise not_found
+    if not_found is not None:
+        return not_found
+    stop = gate(request, app, role)
+    return stop if stop is not None else call()
+
+
 def app_view(app: str, role: str = Role.VIEWER) -> Callable:
     """Decorator for function views of an application."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            stop = gate(request, app, role)
-            if stop is not None:
-                return stop
-            return view(request, *args, **kwargs)
+            return gated_call(
+                request, app, role, bool(args or kwargs), lambda: view(request, *args, **kwargs)
+            )
 
         wrapped.gate_app = app  # type: ignore[attr-defined]
         wrapped.gate_role = role  # type: ignore[attr-defined]
@@ -101,10 +183,27 @@ class AppAccessMixin:
     role: str = Role.VIEWER
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        stop = gate(request, self.app, self.role)
-        if stop is not None:
-            return stop
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        parent = super()
+        return gated_call(
+            request,
+            self.app,
+            self.role,
+            bool(args or kwargs),
+            lambda: parent.dispatch(request, *args, **kwargs),  # type: ignore[misc]
+        )
+
+
+MAX_ID = 2**63 - 1  # the largest primary key the databases store (bigint)
+
+
+def parse_id(value: object) -> int | None:
+    """An id from a query string or form: a positive integer the database can hold, else None
+    (so 99999999999999999999 is "not found", never an overflow in the query)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

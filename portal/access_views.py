@@ -9,9 +9,9 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import ratelimits, services
-from portal.access import company_admin_required, public_view
+from portal.access import company_admin_required, decide, parse_id, public_view
 from portal.applications import CATALOGUE, App
 from portal.forms import (
     AccessRequestForm,
@@ -86,17 +86,28 @@ def request_access(request: HttpRequest) -> HttpResponse:
                 field = "customer_number" if error.code == "unknown_company" else None
                 form.add_error(field, error)
             else:
+                names = {"app": auth.get_app_display(), "company": auth.company.name}
                 if number:  # not named: the number may have been guessed
                     text = _(
                         "Your request for %(app)s has been sent. The company's administrators "
                         "decide and you will receive their answer by e-mail."
                     ) % {"app": auth.get_app_display()}
-                else:
+                elif Membership.objects.for_company(auth.company).admins().exists():
                     text = _(
                         "Your request for %(app)s has been sent to %(company)s's administrators."
-                    ) % {"app": auth.get_app_display(), "company": auth.company.name}
+                    ) % names
+                else:
+                    text = _(
+                        "%(company)s has no administrator in the portal yet: customer service "
+                        "will decide on your request for %(app)s."
+                    ) % names
                 messages.success(request, text)
                 return redirect(f"{reverse('portal:request_access')}?app={auth.app}")
+    pending = None
+    if request.method == "GET" and member and initial_app in App.values:
+        pending = Authorization.objects.filter(
+            user=request.user, company=company, app=initial_app, status=Authorization.Status.PENDING
+        ).first()
     # A company is named only to its members: a request by customer number shows the number.
     requests = (
         Authorization.objects.filter(user=request.user)
@@ -111,17 +122,16 @@ def request_access(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/request_access.html",
-        {"form": form, "requests": requests, "company": company},
+        {"form": form, "requests": requests, "company": company, "pending": pending},
     )
 
 
 @require_POST
 def switch_company(request: HttpRequest) -> HttpResponse:
     """Change the active company; only a company the user is a member of is accepted."""
-    try:
-        company_id = int(request.POST.get("company", ""))
-    except ValueError:
-        company_id = 0
+    company_id = parse_id(request.POST.get("company"))
+    if company_id is None:
+        raise BadRequest("company: not an id")
     if Membership.objects.filter(user=request.user, company_id=company_id).exists():
         request.session[ACTIVE_COMPANY_KEY] = company_id
     return redirect("portal:home")
@@ -154,16 +164,27 @@ def help_page(request: HttpRequest) -> HttpResponse:
         contacts = [
             {"topic": topic, "label": label, "contact": by_topic[topic]}
             for topic, label in Topic.choices
-            if topic in by_topic
+            if topic in by_topic and (topic == Topic.OTHER or country.offers(topic))
         ]
     country_name = ""
     if country is not None:
         french = get_language().startswith("fr") and country.name_fr
         country_name = country.name_fr if french else country.name
+    # "Write to us" where it opens: signed out (sign-in first) or with a company that
+    # offers it; a signed-in user without a company is told how, not sent in a loop.
+    can_write = not request.user.is_authenticated or (
+        company is not None and decide(request.user, company, App.REQUESTS) == "ok"
+    )
     return render(
         request,
         "portal/help.html",
-        {"form": form, "country": country, "country_name": country_name, "contacts": contacts},
+        {
+            "form": form,
+            "country": country,
+            "country_name": country_name,
+            "contacts": contacts,
+            "can_write": can_write,
+        },
     )
 
 
@@ -173,8 +194,10 @@ def my_company(request: HttpRequest) -> HttpResponse:
     The membership is checked like the header switcher does; any other id is ignored.
     """
     wanted = request.GET.get("company", "")
-    if wanted.isdigit():
-        company_id = int(wanted)
+    if wanted:
+        company_id = parse_id(wanted)
+        if company_id is None:
+            raise Http404
         if Membership.objects.filter(user=request.user, company_id=company_id).exists():
             request.session[ACTIVE_COMPANY_KEY] = company_id
         return redirect("portal:my_company")

@@ -1,12 +1,14 @@
 """allauth integration: its e-mails go through the outbox, in the user's language.
 
-Links in the ID e-mails (verification, password reset) are built from
+Links in the ID e-mails (verification, password reset, sign-up, sign-in) are built from
 PORTAL_BASE_URL, never from the request's Host header, and only when the e-mail
 is sent: the outbox keeps the user's or address's id, never the key (both keys are
 derived from the server's SECRET_KEY, so one made at send time works).
 The client address comes from portal.client_address (the trusted proxy), and failed
 sign-ins are limited per client and per (client, account), never per account alone:
 nobody can lock another person out by failing with their e-mail address.
+Their text is the portal's own (templates/account/email, templates/mfa/email), branded
+with PORTAL_BRAND and PORTAL_ID_NAME.
 """
 
 import time
@@ -26,6 +28,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from portal import ratelimits
 from portal.client_address import client_ip
@@ -142,12 +145,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if recipe is not None:
             context = {**context, **recipe["placeholders"]}
         user = context.get("user")
-        language = (
-            user.preferred_language
-            if isinstance(user, User) and user.pk
-            else translation.get_language() or "en"
-        )
-        context = {**context, "current_site": self.request and self.request.get_host()}
+        if not isinstance(user, User) or not user.pk:
+            user = User.objects.filter(email__iexact=email).first()
+        language = user.preferred_language if user is not None else None
+        language = language or translation.get_language() or "en"
+        context = {**context, **self.branding(user, email)}
+        if "password_reset_url" not in context or template_prefix.endswith("already_exists"):
+            context["password_reset_url"] = absolute_url("account_reset_password")
         with translation.override(language):
             message = self.render_mail(template_prefix, email, context)
         bodies = {"text": message.body, "html": ""}
@@ -162,6 +166,21 @@ class AccountAdapter(DefaultAccountAdapter):
             context={"subject": message.subject, **bodies},
             made_at_send=recipe,
         )
+
+    @staticmethod
+    def branding(user: User | None, email: str) -> dict[str, Any]:
+        """What every ID e-mail names: the brand, the ID, the person and the portal's links."""
+        return {
+            "brand": gettext_lazy(settings.PORTAL_BRAND),
+            "id_name": settings.PORTAL_ID_NAME,
+            "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+            "current_site": {"name": settings.PORTAL_BRAND, "domain": settings.PORTAL_BASE_URL},
+            "name": (user.get_full_name() if user is not None else "") or "",
+            "email": email,
+            "user": user,
+            "signup_url": absolute_url("account_signup"),
+            "login_url": absolute_url("account_login"),
+        }
 
     def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
         """A new ID speaks the language the visitor signed up in (pages, e-mails, PDFs)."""

@@ -31,6 +31,10 @@ class AppInfo:
     code: str
     url_name: str
     summary: Any
+    open_to_members: bool = False
+    """Every member of the company may use it without asking (own data only), unless
+    an administrator refused or revoked it: writing to customer service is never
+    behind a request for access."""
 
     @property
     def url(self) -> str:
@@ -77,6 +81,7 @@ CATALOGUE: dict[str, AppInfo] = {
         App.REQUESTS,
         "requests_inbox:list",
         _("Write to customer service, exchange documents and keep the history of your requests."),
+        open_to_members=True,
     ),
 }
 

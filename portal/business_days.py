@@ -7,6 +7,7 @@ The calendar is the country's `holiday_calendar` or its ISO code, resolved by th
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 from django.utils import timezone
@@ -38,13 +39,13 @@ def next_business_day(day: date, calendar: str) -> date:
     return day
 
 
-def add_business_days(start: datetime, days: int, calendar: str) -> datetime:
+def add_business_days(start: datetime, days: int, calendar: str, zone: Any = None) -> datetime:
     """`days` business days after `start`, at the same local time of day.
 
     A start on a weekend or holiday counts from that day: Friday evening or
     Saturday + 1 business day is Monday (or Tuesday if Monday is a holiday).
     """
-    local = timezone.localtime(start) if timezone.is_aware(start) else start
+    local = timezone.localtime(start, zone) if timezone.is_aware(start) else start
     day = local.date()
     for _ in range(days):
         day = next_business_day(day, calendar)

@@ -22,6 +22,7 @@ from portal.models import (
     Topic,
     User,
 )
+from portal.time_zones import COUNTRY_ZONES
 
 DEMO_PASSWORD = "Portal-demo-2026"  # noqa: S105 - published demo sign-in
 ALL_APPS = [a.value for a in App]
@@ -178,6 +179,7 @@ def seed_platform() -> World:
                 "apps": [str(a) for a in apps],
                 "features": features,
                 "currency": currency,
+                "time_zone": COUNTRY_ZONES.get(code, "Europe/Paris"),
             },
         )
         phone, email, hours = HELP[code]

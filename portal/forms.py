@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.applications import App
 from portal.models import TRANSACTIONAL_EVENTS, Country, Event, Role, User
+from portal.time_zones import zone_names
 
 
 class AccessRequestForm(forms.Form):
@@ -77,8 +78,9 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "preferred_language"]
+        fields = ["first_name", "last_name", "preferred_language", "time_zone"]
         labels = {
+            "time_zone": _("Time zone for pages, e-mails and PDFs"),
             "first_name": _("First name"),
             "last_name": _("Last name"),
             "preferred_language": _("Language for pages, e-mails and PDFs"),
@@ -87,6 +89,13 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["preferred_language"].choices = settings.LANGUAGES
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=_("Time zone for pages, e-mails and PDFs"),
+            required=False,
+            choices=[("", _("The time zone of my company's country"))]
+            + [(name, name.replace("_", " ")) for name in zone_names()],
+            initial=self.instance.time_zone,
+        )
         for event in _switchable_events():
             self.fields[f"event_{event.value}"] = forms.BooleanField(
                 label=event.label, required=False, initial=self.instance.wants(event.value)

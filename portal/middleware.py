@@ -8,7 +8,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 
 from portal.models import Membership
@@ -130,6 +130,25 @@ class RejectNullCharactersMiddleware:
         return any(
             "\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()
         )
+
+
+class IdRangeMiddleware:
+    """Integer ids in the URL path (`<int:pk>`) beyond what the database holds are a 404
+    before any view runs: no overflow in a query can become a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    @staticmethod
+    def process_view(request: HttpRequest, view, args, kwargs) -> None:
+        from portal.access import MAX_ID
+
+        for value in list(args) + list(kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_ID:
+                raise Http404("id out of range")
 
 
 class PrivateResponsesMiddleware:

@@ -75,6 +75,12 @@ class User(AbstractUser):
     # Part of the session hash: raising it ends every session of the user but the one
     # that keeps it (portal.accounts.user_end_other_sessions, e.g. on enrolling MFA).
     sessions_epoch = models.PositiveIntegerField(default=0, editable=False)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Empty: the time zone of your company's country."),
+    )
 
     objects = UserManager()
 
@@ -125,6 +131,12 @@ class Country(models.Model):
         _("holiday calendar"), max_length=8, blank=True, help_text=_("Defaults to the ISO code.")
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_("Its users' time zone unless they choose another one (empty: by ISO code)."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -132,7 +144,8 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the active language: lists, filters and exports in French say "Allemagne"."""
+        return self.localized_name()
 
     def localized_name(self, language: str | None = None) -> str:
         """The country's name in `language` (default: the active language)."""

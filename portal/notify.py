@@ -12,6 +12,7 @@ useless on its own (`made_at_send()`), and made by the maker registered for its
 kind when the row is sent. The admin shows the body with such links hidden.
 """
 
+import html as html_lib
 import logging
 import secrets
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.models import Company, Notification, User
 
@@ -161,7 +163,7 @@ def _render_context(row: Notification, *, reveal: bool) -> dict[str, Any]:
     return {
         **_with_secrets(row, reveal),
         "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
-        "brand": settings.PORTAL_BRAND,
+        "brand": gettext_lazy(settings.PORTAL_BRAND),  # the default brand has a French name
         "id_name": settings.PORTAL_ID_NAME,
         "recipient": row.recipient,
     }
@@ -175,13 +177,16 @@ def preview(row: Notification) -> str:
 
 
 def render(row: Notification) -> EmailMultiAlternatives:
-    """The e-mail of a row, its made-at-send links made now."""
+    """The e-mail of a row, its made-at-send links made now, in the recipient's zone."""
+    from portal.time_zones import zone_for
+
     context = _render_context(row, reveal=True)
-    with translation.override(row.language):
+    with translation.override(row.language), timezone.override(zone_for(row.user, row.company)):
         subject = render_to_string(f"email/{row.template}.subject.txt", context)
         text = render_to_string(f"email/{row.template}.txt", context)
         html = render_to_string(f"email/{row.template}.html", context)
-    subject = " ".join(subject.split())[:250]  # no CR/LF can reach the header
+    # A subject is plain text: undo the templates' HTML escaping (l&#x27;adresse, R&amp;D).
+    subject = " ".join(html_lib.unescape(subject).split())[:250]  # no CR/LF in the header
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
-from portal.access import public_view
+from portal.access import open_to_member, public_view
 from portal.applications import CATALOGUE, home_figures
 from portal.models import Authorization
 from portal.observability import security_event
@@ -32,6 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
             auth = auths.get(code)
             state = "request"
             if auth is not None and auth.status == Authorization.Status.GRANTED:
+                state = "open"
+            elif open_to_member(request.user, company, code, auth):
                 state = "open"
             elif auth is not None and auth.status == Authorization.Status.PENDING:
                 state = "pending"

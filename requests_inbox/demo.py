@@ -1,7 +1,9 @@
 """Demo requests (idempotent, keyed on tracking numbers): a realistic handful per company.
 
-Rows are written directly (no acknowledgement e-mails for demo data); numbers use
-the 2025 series so they never meet numbers the portal derives from row ids now.
+Rows are written directly (no acknowledgement e-mails for demo data). A number carries
+the year of its request's date, like the portal's own (CS-<year>-<id>), in a 100000
+series so it never meets numbers the portal derives from row ids; a request is found
+again by that series number whatever the year, so a later run updates it.
 """
 
 from datetime import timedelta
@@ -96,9 +98,12 @@ def seed(world) -> None:
         requester = world.users[email]
         created = now - timedelta(days=age, hours=2)
         answered = any(is_agent and not internal for is_agent, internal, _b in talk)
+        series = number.rsplit("-", 1)[1]
+        existing = Request.objects.filter(company=company, number__endswith=f"-{series}").first()
         request, created_now = Request.objects.update_or_create(
-            number=number,
+            pk=existing.pk if existing is not None else None,
             defaults={
+                "number": f"CS-{timezone.localtime(created).year}-{series}",
                 "company": company,
                 "requester": requester,
                 "category": category,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.lazy_text import interpolate_lazy
 from portal.models import Topic
 from requests_inbox.models import Rating, Status
 from requests_inbox.services import MAX_BODY_CHARS, MAX_FILES, MAX_REFERENCE_CHARS
@@ -29,9 +30,9 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-ATTACHMENTS_HELP = _("Up to %(max)s files: PDF, images, office documents, text or zip.") % {
-    "max": MAX_FILES
-}
+ATTACHMENTS_HELP = interpolate_lazy(
+    _("Up to %(max)s files: PDF, images, office documents, text or zip."), {"max": MAX_FILES}
+)
 
 
 class RequestForm(forms.Form):

@@ -151,8 +151,14 @@ def thread_headers(request: Request) -> dict[str, str]:
     return headers
 
 
+def replies_by_email() -> bool:
+    """Answers by e-mail reach the request only when a Reply-To inbox is set and read."""
+    return bool(getattr(settings, "REQUESTS_REPLY_TO", "") and settings.INBOUND_IMAP_URL)
+
+
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
     return {
+        "replies_by_email": replies_by_email(),
         "number": request.number,
         "subject": request.subject,
         "url": absolute_url("requests_inbox:detail", number=request.number),
@@ -333,7 +339,12 @@ def request_reopen(*, request: Request, user: User) -> Request:
 
 @transaction.atomic
 def request_rate(*, request: Request, user: User, rating: str, comment: str = "") -> Request:
-    """Satisfaction after an answer; a later rating replaces the earlier one."""
+    """Satisfaction after an answer; a later rating replaces the earlier one. Only the
+    requester rates: a colleague (a company administrator sees every request) cannot."""
+    if user.pk != request.requester_id:
+        raise ValidationError(
+            _("Only the person who wrote the request can rate the answer."), code="not_requester"
+        )
     if rating not in Rating.values:
         raise ValidationError(_("Please choose good or bad."), code="bad_rating")
     request = _lock(request)

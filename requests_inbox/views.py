@@ -173,10 +173,21 @@ def request_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def offered_topics(form: RequestForm, request: HttpRequest) -> RequestForm:
+    """Topics of the applications the company's country offers, and "Other"."""
+    country = request.company.country
+    form.fields["category"].choices = [
+        (value, label)
+        for value, label in Topic.choices
+        if value == Topic.OTHER or country.offers(value)
+    ]
+    return form
+
+
 @app_view(APP)
 def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = RequestForm(request.POST, request.FILES)
+        form = offered_topics(RequestForm(request.POST, request.FILES), request)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -209,8 +220,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
         reference = request.GET.get("reference", "")[:60]
         if reference:
             initial["reference"] = reference
-        form = RequestForm(initial=initial)
+        form = offered_topics(RequestForm(initial=initial), request)
         files_again = False
+
     return render(
         request,
         "requests_inbox/request_form.html",

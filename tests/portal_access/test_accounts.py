@@ -72,7 +72,7 @@ def test_a_french_visitor_gets_a_french_id_and_verification_mail(
         )
     assert User.objects.get(email="marie@example.fr").preferred_language == "fr"
     [mail] = mailoutbox
-    assert mail.subject == "Confirmez votre adresse e-mail"
+    assert mail.subject == "Confirmez l'adresse e-mail de votre IBM ID"
     assert "/accounts/confirm-email/" in mail.body
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.applications import home_figures
-from portal.models import Role
+from portal.models import Authorization, Role
 from requests_inbox.models import Message, Request, Status
 from requests_inbox.services import request_close, request_reply, request_submit
 from tests.conftest import login
@@ -322,8 +322,17 @@ def test_home_figures(company, viewer, agent, company_admin):
     assert [f.value for f in home_figures("requests", company, company_admin)] == [3, 1]
 
 
-def test_member_without_the_application_is_sent_to_request_access(client, company):
+def test_member_without_the_application_still_writes_to_us(client, company):
+    """Writing to customer service is open to every member (own requests only)."""
     user = member(company, role=None)
+    assert login(client, user, company).get(LIST).status_code == 200
+
+
+def test_member_refused_the_application_is_sent_to_request_access(client, company):
+    user = member(company, role=None)
+    Authorization.objects.create(
+        user=user, company=company, app="requests", status=Authorization.Status.REJECTED
+    )
     response = login(client, user, company).get(LIST)
     assert response.status_code == 302 and reverse("portal:request_access") in response["Location"]
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests.security as security_pkg
+from portal.applications import CATALOGUE
 from portal.models import Authorization, Role
 from tests.conftest import login
 from tests.factories.portal import CompanyFactory, CountryFactory, member
@@ -88,6 +89,10 @@ def test_member_without_the_application(client, world, route):
     company = world["company"]
     user = member(company, role=None)
     response = _request(login(client, user, company), route, company, user)
+    if CATALOGUE[route.app].open_to_members and route.role == Role.VIEWER:
+        # Every member writes to customer service without asking first (own requests).
+        assert response.status_code in route.ok, response.content[:500]
+        return
     assert response.status_code == 302
     assert reverse("portal:request_access") in response["Location"]
 
