@@ -13,7 +13,7 @@ ZONES = {
 
 
 def country_zones(apps, schema_editor):
-    Country = apps.get_model("portal", "0009_company_site_structured_address")
+    Country = apps.get_model("portal", "Country")
     for code, zone in ZONES.items():
         Country.objects.filter(code=code, time_zone="").update(time_zone=zone)
 
@@ -21,7 +21,7 @@ def country_zones(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0002_customer_service_agent_group'),
+        ("portal", "0009_company_site_structured_address"),
     ]
 
     operations = [
