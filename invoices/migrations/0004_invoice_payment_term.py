@@ -2,6 +2,29 @@
 
 from django.db import migrations, models
 
+# SQLite rebuilds a table to add a NOT NULL column; its views that name the table (the
+# statements ledger) must be set aside meanwhile. PostgreSQL adds the column in place.
+_views: list[tuple[str, str]] = []
+
+
+def set_views_aside(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'view'")
+        _views[:] = cursor.fetchall()
+        for name, _sql in _views:
+            cursor.execute(f'DROP VIEW "{name}"')
+
+
+def put_views_back(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        for _name, sql in _views:
+            cursor.execute(sql)
+    _views.clear()
+
 
 class Migration(migrations.Migration):
 
@@ -10,9 +33,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(set_views_aside, put_views_back),
         migrations.AddField(
             model_name='invoice',
             name='terms',
             field=models.CharField(blank=True, choices=[('net30', '30 days net'), ('eom30', '30 days end of month'), ('net45', '45 days net'), ('net60', '60 days net'), ('receipt', 'Due on receipt')], help_text='The rule that gives the due date; printed on the invoice.', max_length=10, verbose_name='payment term'),
         ),
+        migrations.RunPython(put_views_back, set_views_aside),
     ]
