@@ -18,7 +18,8 @@ from portal.files import serve_storage
 
 TEMPLATE = "pdf/invoices_invoice.html"
 
-# The supplier printed on every invoice; a deployment overrides it with INVOICE_SUPPLIER.
+# The supplier printed on every invoice; INVOICE_SUPPLIER (a JSON object in the
+# environment) replaces any of these keys.
 DEFAULT_SUPPLIER = {
     "name": "IBM France SAS",
     "address": "17 avenue de l'Europe\n92275 Bois-Colombes Cedex\nFrance",
@@ -29,7 +30,7 @@ DEFAULT_SUPPLIER = {
 
 
 def supplier() -> dict[str, str]:
-    return {**DEFAULT_SUPPLIER, **getattr(settings, "INVOICE_SUPPLIER", {})}
+    return {**DEFAULT_SUPPLIER, **settings.INVOICE_SUPPLIER}
 
 
 def tax_breakdown(lines: list[Any]) -> list[dict[str, Decimal]]:
