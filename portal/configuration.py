@@ -88,6 +88,14 @@ def email_address(name: str, default: str = "") -> str:
     return value
 
 
+def existing_file(name: str, default: str = "") -> str:
+    """The path of a readable file, or empty."""
+    value = os.environ.get(name, default).strip()
+    if value and not os.access(value, os.R_OK):
+        raise ImproperlyConfigured("no readable file at this path")
+    return value
+
+
 def string_object(keys: set[str]) -> Callable[..., dict[str, str]]:
     """A reader of a JSON object whose keys are among `keys` and whose values are strings."""
 

@@ -20,6 +20,7 @@ from portal.configuration import (
     database_url,
     email_address,
     env_or_exit,
+    existing_file,
     log_level,
     network_list,
     redis_caches,
@@ -414,6 +415,9 @@ CONTRACT_EXPIRY_THRESHOLDS = env_or_exit(
     "CONTRACT_EXPIRY_THRESHOLDS",
     default=[90, 30, 7],
 )
+# The PKCS#12 certificate sealing signed contracts (none: a throwaway one, see contracts.signing).
+CONTRACT_SIGNING_P12 = env_or_exit(existing_file, "CONTRACT_SIGNING_P12", default="")
+CONTRACT_SIGNING_P12_PASSWORD = env_or_exit(env.str, "CONTRACT_SIGNING_P12_PASSWORD", default="")
 # My requests: Reply-To of request e-mails (answers by e-mail) and the reminders' queue address.
 REQUESTS_REPLY_TO = env_or_exit(email_address, "REQUESTS_REPLY_TO", default="")
 INBOUND_IMAP_URL = env_or_exit(url_reader({"imap", "imaps"}), "INBOUND_IMAP_URL", default="")

@@ -97,6 +97,7 @@ def test_healthz_answers_503_naming_the_cache_and_broker_when_redis_is_down(clie
         ({"S3_BUCKET": "files", "S3_ENDPOINT_URL": "s3.example.com"}, "S3_ENDPOINT_URL"),
         ({"INVOICE_ZIP_DIRECT_MAX": "five"}, "INVOICE_ZIP_DIRECT_MAX"),
         ({"INVOICE_SUPPLIER": "IBM France"}, "INVOICE_SUPPLIER"),
+        ({"CONTRACT_SIGNING_P12": "/no/such/seal.p12"}, "CONTRACT_SIGNING_P12"),
         ({"INVOICE_SUPPLIER": '{"nom": "IBM France"}'}, "INVOICE_SUPPLIER"),
     ],
 )
