@@ -1,7 +1,7 @@
 """PAdES sealing of signed contracts with pyHanko.
 
 The certificate comes from CONTRACT_SIGNING_P12 (+ CONTRACT_SIGNING_P12_PASSWORD)
-in the environment. Without it (embedded demo, tests) a throwaway self-signed
+in the environment (read by settings). Without it (embedded demo, tests) a throwaway self-signed
 certificate is generated once under var/contract-signing/: the seal still proves
 the PDF was not altered, only the trust anchor differs.
 """
@@ -99,9 +99,9 @@ def load_signer():
     """The configured signer (PKCS#12 from the environment) or the throwaway one."""
     from pyhanko.sign import signers
 
-    p12 = os.environ.get("CONTRACT_SIGNING_P12", "")
+    p12 = settings.CONTRACT_SIGNING_P12
     if p12:
-        password = os.environ.get("CONTRACT_SIGNING_P12_PASSWORD", "")
+        password = settings.CONTRACT_SIGNING_P12_PASSWORD
         signer = signers.SimpleSigner.load_pkcs12(
             p12, passphrase=password.encode() if password else None
         )

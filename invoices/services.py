@@ -48,7 +48,7 @@ MAX_ZIP_INVOICES = 500
 
 def zip_direct_max() -> int:
     """Up to this many PDFs the ZIP streams in the response; more go to the worker."""
-    return getattr(settings, "INVOICE_ZIP_DIRECT_MAX", 5)
+    return settings.INVOICE_ZIP_DIRECT_MAX
 
 
 # --- reading helpers used by views and services ---------------------------------------

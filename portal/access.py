@@ -177,10 +177,20 @@ def app_view(app: str, role: str = Role.VIEWER) -> Callable:
 
 
 class AppAccessMixin:
-    """Class-based views: set `app` (and `role`); get_queryset() starts from for_company()."""
+    """Class-based views: set `app` (and `role`); get_queryset() starts from for_company().
+
+    The same gate as `app_view`, and the view function carries the same markers.
+    """
 
     app: str = ""
     role: str = Role.VIEWER
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponse]:
+        view = super().as_view(**initkwargs)  # type: ignore[misc]
+        view.gate_app = cls.app
+        view.gate_role = cls.role
+        return view
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         parent = super()

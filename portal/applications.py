@@ -38,7 +38,7 @@ class AppInfo:
 
     @property
     def url(self) -> str:
-        """The application's entry page ('' while the app has no pages yet)."""
+        """The application's entry page ('' when its URL name does not resolve)."""
         from django.urls import NoReverseMatch, reverse
 
         try:

@@ -1,11 +1,13 @@
-"""Business days in a company country's calendar (weekends and public holidays skipped).
+"""Business days in a company country's calendar (its weekend and public holidays skipped).
 
 The calendar is the country's `holiday_calendar` or its ISO code, resolved by the
-`holidays` package; an unknown calendar only skips weekends. Used by My requests
-(the one-business-day answer promise) and Statements (first business day of the month).
+`holidays` package, which also knows each country's weekend (Friday-Saturday in
+Saudi Arabia, for instance); an unknown calendar skips Saturday and Sunday only.
+Used by My requests (the one-business-day answer promise) and Statements (first
+business day of the month).
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -16,11 +18,12 @@ from portal.models import Country
 
 
 @lru_cache(maxsize=64)
-def _calendar(code: str, year: int) -> holidays.HolidayBase | dict:
+def _calendar(code: str) -> holidays.HolidayBase:
+    """The country's calendar; it fills in each year on first use."""
     try:
-        return holidays.country_holidays(code, years=year)
+        return holidays.country_holidays(code)
     except NotImplementedError:
-        return {}
+        return holidays.HolidayBase()
 
 
 def calendar_code(country: Country) -> str:
@@ -28,15 +31,7 @@ def calendar_code(country: Country) -> str:
 
 
 def is_business_day(day: date, calendar: str) -> bool:
-    return day.weekday() < 5 and day not in _calendar(calendar.upper(), day.year)
-
-
-def next_business_day(day: date, calendar: str) -> date:
-    """The first business day strictly after `day`."""
-    day += timedelta(days=1)
-    while not is_business_day(day, calendar):
-        day += timedelta(days=1)
-    return day
+    return _calendar(calendar.upper()).is_working_day(day)
 
 
 def add_business_days(start: datetime, days: int, calendar: str, zone: Any = None) -> datetime:
@@ -47,8 +42,8 @@ def add_business_days(start: datetime, days: int, calendar: str, zone: Any = Non
     """
     local = timezone.localtime(start, zone) if timezone.is_aware(start) else start
     day = local.date()
-    for _ in range(days):
-        day = next_business_day(day, calendar)
+    if days:
+        day = _calendar(calendar.upper()).get_nth_working_day(day, days)
     result = datetime.combine(day, local.time().replace(tzinfo=None))
     if timezone.is_aware(start):
         result = timezone.make_aware(result, local.tzinfo)
@@ -56,9 +51,5 @@ def add_business_days(start: datetime, days: int, calendar: str, zone: Any = Non
 
 
 def first_business_day(year: int, month: int, country: Country) -> date:
-    """The first day of the month that is neither a weekend nor a public holiday."""
-    day = date(year, month, 1)
-    calendar = calendar_code(country)
-    while not is_business_day(day, calendar):
-        day += timedelta(days=1)
-    return day
+    """The first day of the month that is neither a weekend day nor a public holiday."""
+    return _calendar(calendar_code(country)).get_nth_working_day(date(year, month, 1), 0)

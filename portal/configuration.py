@@ -74,6 +74,52 @@ def url_reader(schemes: set[str], *, need_host: bool = True) -> Callable[..., st
     return read
 
 
+def email_address(name: str, default: str = "") -> str:
+    """One e-mail address (`replies@portal.example.com`), or empty."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    value = os.environ.get(name, default).strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ImproperlyConfigured("expected one e-mail address") from None
+    return value
+
+
+def existing_file(name: str, default: str = "") -> str:
+    """The path of a readable file, or empty."""
+    value = os.environ.get(name, default).strip()
+    if value and not os.access(value, os.R_OK):
+        raise ImproperlyConfigured("no readable file at this path")
+    return value
+
+
+def string_object(keys: set[str]) -> Callable[..., dict[str, str]]:
+    """A reader of a JSON object whose keys are among `keys` and whose values are strings."""
+
+    def read(name: str, default: dict[str, str] | None = None) -> dict[str, str]:
+        import json
+
+        raw = os.environ.get(name, "").strip()
+        if not raw:
+            return dict(default or {})
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise ImproperlyConfigured("expected a JSON object") from None
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ImproperlyConfigured("expected a JSON object of strings")
+        if unknown := set(value) - keys:
+            raise ImproperlyConfigured(
+                f"unknown key {', '.join(sorted(unknown))}; known: {', '.join(sorted(keys))}"
+            )
+        return value
+
+    return read
+
+
 def database_url(name: str) -> dict[str, Any]:
     """DATABASE_URL parsed by django-environ, but only PostgreSQL or SQLite and a known engine."""
     import environ

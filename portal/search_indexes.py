@@ -5,6 +5,10 @@ on that expression lets a search use an index instead of scanning the company's 
 Without the pg_trgm extension (no privilege) or on SQLite the search still works, unindexed.
 
     operations = [trigram_indexes("inventory_installeditem", ["serial_number", "product"])]
+
+This is the one way to add such an index. A migration imports no application code, so
+a new migration copies this function in (frozen, as inventory 0003/0004 do); the older
+contracts 0004 and requests_inbox 0002 keep their own index names and are not changed.
 """
 
 import logging

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.configuration import (
     REDIS_SCHEMES,
     database_url,
+    email_address,
     env_or_exit,
+    existing_file,
     json_mapping,
     log_level,
     network_list,
@@ -301,16 +303,19 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 # Each parallel test process (pytest-xdist) keeps its files apart from the others'.
 _TEST_FILES = VAR_DIR / "test-files" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(_TEST_FILES if TESTING else VAR_DIR / "files"))
-AWS_STORAGE_BUCKET_NAME = env.str("S3_BUCKET", default="")
+AWS_STORAGE_BUCKET_NAME = env_or_exit(env.str, "S3_BUCKET", default="")
 if AWS_STORAGE_BUCKET_NAME:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
-            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
-            "region_name": env.str("S3_REGION", default="") or None,
+            "endpoint_url": env_or_exit(
+                url_reader({"http", "https"}), "S3_ENDPOINT_URL", default=""
+            )
+            or None,
+            "access_key": env_or_exit(env.str, "S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env_or_exit(env.str, "S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env_or_exit(env.str, "S3_REGION", default="") or None,
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 60,
@@ -408,14 +413,19 @@ INVOICE_SHARE_LINK_DAYS = env_or_exit(env.int, "INVOICE_SHARE_LINK_DAYS", defaul
 # The selling entity per country of the customer (invoices, credit notes, statements):
 # a JSON object keyed by ISO country code whose values override invoices/sellers.py.
 INVOICE_SELLERS = env_or_exit(json_mapping, "INVOICE_SELLERS", default={})
+# Up to this many PDFs a ZIP of invoices streams in the response; more go to the worker.
+INVOICE_ZIP_DIRECT_MAX = env_or_exit(env.int, "INVOICE_ZIP_DIRECT_MAX", default=5)
 CONTRACT_EXPIRY_THRESHOLDS = env_or_exit(
     lambda name, default: env.list(name, cast=int, default=default),
     "CONTRACT_EXPIRY_THRESHOLDS",
     default=[90, 30, 7],
 )
+# The PKCS#12 certificate sealing signed contracts (none: a throwaway one, see contracts.signing).
+CONTRACT_SIGNING_P12 = env_or_exit(existing_file, "CONTRACT_SIGNING_P12", default="")
+CONTRACT_SIGNING_P12_PASSWORD = env_or_exit(env.str, "CONTRACT_SIGNING_P12_PASSWORD", default="")
 # My requests: Reply-To of request e-mails (answers by e-mail) and the reminders' queue address.
-REQUESTS_REPLY_TO = env.str("REQUESTS_REPLY_TO", default="")
-INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+REQUESTS_REPLY_TO = env_or_exit(email_address, "REQUESTS_REPLY_TO", default="")
+INBOUND_IMAP_URL = env_or_exit(url_reader({"imap", "imaps"}), "INBOUND_IMAP_URL", default="")
 # The authserv-id of our own mail server's Authentication-Results header: a reply whose
 # sender passed DKIM/DMARC/SPF there is trusted even without the per-request address.
 INBOUND_AUTHSERV_ID = env.str("INBOUND_AUTHSERV_ID", default="")
@@ -424,7 +434,7 @@ if INBOUND_IMAP_URL:  # answers by e-mail are read every two minutes
         "task": "requests_inbox.tasks.fetch_replies",
         "schedule": timedelta(minutes=2),
     }
-REQUESTS_QUEUE_EMAIL = env.str("REQUESTS_QUEUE_EMAIL", default="")
+REQUESTS_QUEUE_EMAIL = env_or_exit(email_address, "REQUESTS_QUEUE_EMAIL", default="")
 
 # --- Long work (portal/jobs.py) -------------------------------------------------------
 # Running or waiting jobs (ZIPs, large exports, report e-mails, statement PDFs) allowed at

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Topic
-from requests_inbox.business_days import answer_due
 from requests_inbox.models import Message, Request, Status, StatusChange
+from requests_inbox.services import answer_due
 
 AGENT = "agent@supplier.example"
 

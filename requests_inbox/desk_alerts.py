@@ -23,7 +23,7 @@ def agent_recipients(request: Request) -> list[User | str]:
     """The assignee, else the queue address, else every customer-service agent."""
     if request.assignee_id and request.assignee.is_active:
         return [request.assignee]
-    queue = getattr(settings, "REQUESTS_QUEUE_EMAIL", "")
+    queue = settings.REQUESTS_QUEUE_EMAIL
     if queue:
         return [queue]
     return list(agent_users())

@@ -21,11 +21,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from portal.business_days import add_business_days, calendar_code
 from portal.files import ATTACHMENTS, atomic_with_files, store_upload
 from portal.models import Company, Event, StoredFile, Topic, User
 from portal.notify import absolute_url, notify
 from portal.references import reference_kinds, resolve_reference
-from requests_inbox.business_days import answer_due
+from portal.time_zones import country_zone
 from requests_inbox.desk_alerts import ASSIGNED, NEW, REPLY, alert_agents
 from requests_inbox.models import (
     AUTO_CLOSE_AFTER,
@@ -42,6 +43,13 @@ MAX_FILES = 10
 MAX_BODY_CHARS = 20_000
 MAX_SUBJECT_CHARS = 200
 MAX_REFERENCE_CHARS = 60
+
+
+def answer_due(company: Company, submitted_at: datetime) -> datetime:
+    """One business day after submission in the company country's calendar, same time of day."""
+    return add_business_days(
+        submitted_at, 1, calendar_code(company.country), country_zone(company.country)
+    )
 
 
 # --- validation -------------------------------------------------------------------

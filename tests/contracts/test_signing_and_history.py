@@ -131,7 +131,7 @@ def test_history_chain_catches_removed_latest_entries(company):
     assert (broken.contract_number, broken.reason) == (contract.number, "latest entries missing")
 
 
-def test_configured_pkcs12_certificate_is_used(company, tmp_path, monkeypatch):
+def test_configured_pkcs12_certificate_is_used(company, tmp_path, settings):
     """CONTRACT_SIGNING_P12 (+ password) from the environment replaces the throwaway one."""
     import datetime as dt
 
@@ -161,8 +161,8 @@ def test_configured_pkcs12_certificate_is_used(company, tmp_path, monkeypatch):
             b"seal", key, cert, None, serialization.BestAvailableEncryption(b"s3cret")
         )
     )
-    monkeypatch.setenv("CONTRACT_SIGNING_P12", str(path))
-    monkeypatch.setenv("CONTRACT_SIGNING_P12_PASSWORD", "s3cret")
+    settings.CONTRACT_SIGNING_P12 = str(path)
+    settings.CONTRACT_SIGNING_P12_PASSWORD = "s3cret"
     contract = contract_in(ContractStatus.SIGNED, company)
     with default_storage.open(contract.current_version.signed_document.storage_name, "rb") as fh:
         embedded = PdfFileReader(io.BytesIO(fh.read())).embedded_signatures[0]

@@ -91,6 +91,14 @@ def test_healthz_answers_503_naming_the_cache_and_broker_when_redis_is_down(clie
         ({"UPLOAD_MAX_BYTES": "10MB"}, "UPLOAD_MAX_BYTES"),
         ({"EMAIL_URL": "mail.example.com"}, "EMAIL_URL"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"REQUESTS_REPLY_TO": "replies at example.com"}, "REQUESTS_REPLY_TO"),
+        ({"REQUESTS_QUEUE_EMAIL": "queue"}, "REQUESTS_QUEUE_EMAIL"),
+        ({"INBOUND_IMAP_URL": "mail.example.com/INBOX"}, "INBOUND_IMAP_URL"),
+        ({"S3_BUCKET": "files", "S3_ENDPOINT_URL": "s3.example.com"}, "S3_ENDPOINT_URL"),
+        ({"INVOICE_ZIP_DIRECT_MAX": "five"}, "INVOICE_ZIP_DIRECT_MAX"),
+        ({"INVOICE_SELLERS": "IBM France"}, "INVOICE_SELLERS"),
+        ({"CONTRACT_SIGNING_P12": "/no/such/seal.p12"}, "CONTRACT_SIGNING_P12"),
+        ({"INVOICE_SELLERS": '{"FR": "IBM France"}'}, "INVOICE_SELLERS"),
     ],
 )
 def test_a_malformed_variable_stops_start_up_with_one_line_naming_it(env, variable):
@@ -101,6 +109,25 @@ def test_a_malformed_variable_stops_start_up_with_one_line_naming_it(env, variab
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"Configuration error: {variable}: ")
+
+
+def test_invoice_settings_come_from_the_environment():
+    code = (
+        "from invoices.rendering import supplier; from invoices.services import zip_direct_max; "
+        "print(supplier(country_code='FR')['name'], zip_direct_max())"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        DEBUG="1",
+        INVOICE_SELLERS='{"FR": {"name": "Acme Services SAS"}}',
+        INVOICE_ZIP_DIRECT_MAX="12",
+    )
+
+    assert result.returncode == 0, result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line == "Acme Services SAS 12"
 
 
 def test_production_without_secret_key_is_a_clear_error():

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from requests_inbox.business_days import answer_due
 
 from portal.models import Role
-from requests_inbox.business_days import answer_due
 from requests_inbox.models import Request
 from requests_inbox.services import request_submit
 from tests.conftest import login

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from requests_inbox.business_days import add_business_days, answer_due, is_business_day
+from portal.business_days import add_business_days, first_business_day, is_business_day
+from requests_inbox.services import answer_due
 from tests.factories.portal import CompanyFactory, CountryFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -73,3 +74,25 @@ def test_holiday_calendar_overrides_the_iso_code():
     alsace = CountryFactory(code="XA", name="Alsace test", holiday_calendar="FR")
     company = CompanyFactory(country=alsace)
     assert answer_due(company, at(2026, 7, 13, 9, 0)) == at(2026, 7, 15, 9, 0)
+
+
+def test_saudi_weekend_is_friday_and_saturday():
+    # Thursday 8 October 2026 + 1 business day: Friday and Saturday are the weekend there.
+    assert add_business_days(at(2026, 10, 8, 9, 0), 1, "SA") == at(2026, 10, 11, 9, 0)
+    assert is_business_day(datetime(2026, 10, 11).date(), "SA")  # Sunday is worked
+    assert not is_business_day(datetime(2026, 10, 9).date(), "SA")  # Friday is not
+
+
+@pytest.mark.django_db
+def test_answer_due_and_first_business_day_follow_the_country_weekend():
+    saudi = CompanyFactory(country=CountryFactory(code="SA", name="Saudi Arabia", currency="SAR"))
+    # Thursday 8 October 2026: a French company waits until Friday, a Saudi one until Sunday.
+    assert answer_due(saudi, at(2026, 10, 8, 9, 0)) == at(2026, 10, 11, 9, 0)
+    # 1 August 2026 is a Saturday: first business day is Sunday the 2nd in Saudi Arabia.
+    assert first_business_day(2026, 8, saudi.country).isoformat() == "2026-08-02"
+    assert first_business_day(2026, 8, CountryFactory(code="FR")).isoformat() == "2026-08-03"
+
+
+def test_calendar_continues_across_the_new_year():
+    # Thursday 31 December 2026: 1 January is a holiday, then the weekend.
+    assert add_business_days(at(2026, 12, 31, 9, 0), 1, "FR") == at(2027, 1, 4, 9, 0)

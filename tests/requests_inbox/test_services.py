@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.models import Notification, StoredFile
-from requests_inbox.business_days import answer_due
 from requests_inbox.models import Message, Request, Status
 from requests_inbox.services import (
+    answer_due,
     request_close,
     request_customer_reply,
     request_rate,

@@ -104,7 +104,7 @@ def test_the_migrations_give_the_group_the_narrow_set():
     group = Group.objects.get(name=AGENT_GROUP)
     granted = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert granted == set(AGENT_PERMISSIONS)
-    frozen = importlib.import_module("portal.migrations.0003_agent_group_narrow_permissions")
+    frozen = importlib.import_module("portal.migrations.0008_agent_group_narrow_permissions")
     assert {(a, c) for a, codes in frozen.PERMISSIONS.items() for c in codes} == granted
 
 
