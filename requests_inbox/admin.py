@@ -18,13 +18,22 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_guards import GuardedAdminMixin
 from portal.files import serve
 from portal.models import StoredFile
 from portal.references import resolve_reference
+from requests_inbox.admin_queue import (
+    QueueViewFilter,
+    activity_column,
+    annotate_queue,
+    assign_to_colleague,
+    rating_column,
+    requester_column,
+    unread_count,
+)
 from requests_inbox.forms import AgentReplyForm
 from requests_inbox.models import (
     WAITING_FOR_AGENT,
@@ -36,6 +45,8 @@ from requests_inbox.models import (
 )
 from requests_inbox.services import (
     request_assign,
+    request_change_category,
+    request_mark_read,
     request_reply,
     request_set_status,
     validate_status_change,
@@ -163,13 +174,17 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "subject",
         "status",
         "due",
+        requester_column,
+        activity_column,
         "category",
         "company",
         "country",
         "assignee",
+        rating_column,
         "created_at",
     ]
     list_filter = [
+        QueueViewFilter,
         "status",
         DueFilter,
         "category",
@@ -177,13 +192,21 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         AssigneeFilter,
         ("company", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["number", "subject", "company__name", "company__customer_number"]
+    search_fields = [
+        "number",
+        "subject",
+        "company__name",
+        "company__customer_number",
+        "requester__email",
+        "messages__body",
+    ]
     list_select_related = ["company__country", "assignee"]
     ordering = ["due_at"]
     list_per_page = 50
     show_full_result_count = False
     actions = [
         assign_to_me,
+        assign_to_colleague,
         _status_action(Status.IN_PROGRESS, _("Mark as in progress")),
         _status_action(Status.ANSWERED, _("Mark as answered")),
         _status_action(Status.CLOSED, _("Close")),
@@ -211,7 +234,6 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "subject",
         "company_display",
         "requester_display",
-        "category",
         "reference",
         "referenced_object",
         "payload_display",
@@ -283,11 +305,37 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         )
         return format_html("<dl>{}</dl>", rows)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = annotate_queue(Request.objects.all(), request.user)
+        return queryset.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["queue_rank", "due_at"]  # mine, then unassigned, then colleagues'; by due time
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        unread = unread_count(request.user)
+        extra_context = {
+            **(extra_context or {}),
+            "subtitle": ngettext(
+                "%(count)d unread customer reply waiting",
+                "%(count)d unread customer replies waiting",
+                unread,
+            )
+            % {"count": unread}
+            if unread
+            else None,
+        }
+        return super().changelist_view(request, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Request, form: Any, change: bool) -> None:
-        """Status and assignee changes go through the services (history, due time)."""
+        """Status, assignee and category changes go through the services (history, due time)."""
         if not change:
             raise PermissionDenied
         current = Request.objects.get(pk=obj.pk)
+        if "category" in form.changed_data:
+            current = request_change_category(
+                request=current, category=obj.category, actor=request.user
+            )
         if "assignee" in form.changed_data:
             request_assign(request=current, agent=obj.assignee, actor=request.user)
         if "status" in form.changed_data:
@@ -326,6 +374,8 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
+            if request.method == "GET":
+                request_mark_read(request=obj, agent=request.user)
             conversation = self.conversation(obj)
             extra_context["conversation"] = conversation
             extra_context["reply_form"] = extra_context.get("reply_form") or AgentReplyForm(

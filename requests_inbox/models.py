@@ -263,3 +263,21 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} · {self.subject}"
+
+
+class RequestRead(models.Model):
+    """When an agent last opened a request: customer messages after it are unread for them."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="reads")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "agent"], name="request_read_once_per_agent")
+        ]
+        verbose_name = _("request read by an agent")
+        verbose_name_plural = _("requests read by agents")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} · {self.agent_id} · {self.read_at:%Y-%m-%d %H:%M}"

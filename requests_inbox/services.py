@@ -33,6 +33,7 @@ from requests_inbox.models import (
     Message,
     Rating,
     Request,
+    RequestRead,
     Status,
     StatusChange,
 )
@@ -500,3 +501,31 @@ def request_auto_close(*, request: Request) -> bool:
 
 def visible_attachments(messages: Iterable[Message]) -> list[StoredFile]:
     return [f for m in messages for f in m.attachments.all()]
+
+
+def request_mark_read(*, request: Request, agent: User) -> None:
+    """The agent has seen the conversation: its customer messages are no longer unread."""
+    RequestRead.objects.update_or_create(
+        request=request, agent=agent, defaults={"read_at": timezone.now()}
+    )
+
+
+@transaction.atomic
+def request_change_category(*, request: Request, category: str, actor: User) -> Request:
+    """Re-file a request under another topic (the history keeps the old one)."""
+    if category not in Topic.values:
+        raise ValidationError(_("Please choose a category."), code="bad_category")
+    request = _lock(request)
+    if request.category == category:
+        return request
+    previous = request.category
+    request.category = category
+    request.save()
+    _history(
+        request,
+        frm=request.status,
+        to=request.status,
+        actor=actor,
+        note=f"{Topic(previous).label} → {Topic(category).label}",
+    )
+    return request

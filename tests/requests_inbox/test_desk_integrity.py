@@ -52,6 +52,7 @@ def change_form(page: str, req, **changes) -> dict:
     data = {
         "_version": version,
         "status": req.status,
+        "category": req.category,
         "assignee": req.assignee_id or "",
         "history-TOTAL_FORMS": "0",
         "history-INITIAL_FORMS": "0",
