@@ -146,9 +146,7 @@ def test_bulk_assign_to_a_colleague_asks_for_confirmation(
     assert len([m for m in mailoutbox if m.to == [bob.email]]) == 2
 
 
-def test_category_change_goes_through_the_service_and_the_history(
-    alice_client, company, viewer
-):
+def test_category_change_goes_through_the_service_and_the_history(alice_client, company, viewer):
     req = submit(company, viewer, "Actually an invoice")
     url = reverse("admin:requests_inbox_request_change", args=[req.pk])
     page = alice_client.get(url).content.decode()
