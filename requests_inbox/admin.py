@@ -25,6 +25,7 @@ from portal.admin_guards import GuardedAdminMixin
 from portal.files import serve
 from portal.models import StoredFile
 from portal.references import resolve_reference
+from requests_inbox.admin_dashboard import dashboard_view
 from requests_inbox.admin_queue import (
     QueueViewFilter,
     activity_column,
@@ -344,6 +345,11 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
     def get_urls(self) -> list:
         urls = super().get_urls()
         mine = [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(lambda request: dashboard_view(self, request)),
+                name="requests_inbox_request_dashboard",
+            ),
             path(
                 "<int:pk>/reply/",
                 self.admin_site.admin_view(self.reply_view),
