@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from portal.models import Notification
-from requests_inbox.models import InboundEmail, Message, Status
+from requests_inbox.models import InboundEmail, Message, Request, Status
 from requests_inbox.services import request_reply, request_submit
 from tests.requests_inbox.conftest import PDF
 
@@ -96,7 +96,7 @@ def test_no_number_or_two_numbers_are_never_attached(maildir, company, viewer, a
     other = request_submit(
         company=company, user=viewer, category="other", subject="Second", message="x"
     )
-    maildir.add(mail(sender=viewer.email, subject="Hello there"))
+    maildir.add(mail(sender="stranger@elsewhere.test", subject="Hello there"))
     maildir.add(
         mail(
             sender=viewer.email,
@@ -203,3 +203,41 @@ def test_beat_reads_the_mailbox_once_configured(imap_reply, answered, settings):
     assert fetch_replies.delay().get() == {"matched": 1, "unmatched": 0, "skipped": 0}
     assert fetch_replies.delay().get()["matched"] == 0  # read once, never twice
     assert Message.objects.filter(request=answered, source="email").count() == 1
+
+
+def test_a_known_customer_without_a_number_starts_a_new_request(
+    maildir, company, viewer, agent, mailoutbox, django_capture_on_commit_callbacks
+):
+    """It used to bounce with "no tracking number": body and files are now kept."""
+    maildir.add(
+        mail(
+            sender=f"Test User <{viewer.email}>",
+            subject="Printer on the 3rd floor",
+            body="It jams on every page.",
+            attachments=[("photo.pdf", PDF, "application", "pdf")],
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run(maildir)
+    request = Request.objects.get(subject="Printer on the 3rd floor")
+    assert (request.company, request.requester, request.status) == (company, viewer, "new")
+    first = request.messages.get()
+    assert first.body == "It jams on every page." and first.source == Message.Source.EMAIL
+    assert [f.original_name for f in first.attachments.all()] == ["photo.pdf"]
+    log = InboundEmail.objects.get()
+    assert (log.outcome, log.request) == (InboundEmail.Outcome.MATCHED, request)
+    assert any(request.number in m.subject and m.to == [viewer.email] for m in mailoutbox)
+    assert any(m.to == [agent.email] and "New request" in m.subject for m in mailoutbox)
+    assert not Notification.objects.filter(template="requests_inbox_unmatched").exists()
+
+
+def test_a_user_of_several_companies_without_a_number_is_asked_for_it(
+    maildir, company, other_company, viewer
+):
+    from portal.models import Membership
+
+    Membership.objects.create(user=viewer, company=other_company)
+    maildir.add(mail(sender=viewer.email, subject="Which company?"))
+    run(maildir)
+    assert not Request.objects.exists()
+    assert InboundEmail.objects.get().reason == "no tracking number"
