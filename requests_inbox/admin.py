@@ -25,6 +25,7 @@ from portal.admin_guards import GuardedAdminMixin
 from portal.files import serve
 from portal.models import StoredFile
 from portal.references import resolve_reference
+from requests_inbox import admin_canned  # noqa: F401  (registers the macros' admin)
 from requests_inbox.admin_dashboard import dashboard_view
 from requests_inbox.admin_queue import (
     QueueViewFilter,
@@ -35,6 +36,7 @@ from requests_inbox.admin_queue import (
     requester_column,
     unread_count,
 )
+from requests_inbox.canned import canned_answer_text, canned_answers_for
 from requests_inbox.forms import AgentReplyForm
 from requests_inbox.models import (
     WAITING_FOR_AGENT,
@@ -384,8 +386,14 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
                 request_mark_read(request=obj, agent=request.user)
             conversation = self.conversation(obj)
             extra_context["conversation"] = conversation
+            macros = list(canned_answers_for(obj))
+            extra_context["macros"] = macros
+            chosen = next((m for m in macros if str(m.pk) == request.GET.get("macro")), None)
+            initial = {"seen": conversation[-1].pk if conversation else 0}
+            if chosen is not None:
+                initial["body"] = canned_answer_text(answer=chosen, request=obj, agent=request.user)
             extra_context["reply_form"] = extra_context.get("reply_form") or AgentReplyForm(
-                initial={"seen": conversation[-1].pk if conversation else 0}
+                initial=initial
             )
             extra_context["can_reply"] = self.has_change_permission(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -281,3 +281,40 @@ class RequestRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} · {self.agent_id} · {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class CannedAnswer(models.Model):
+    """A macro: a ready answer in one language, with placeholders filled for each request.
+
+    Placeholders: {customer_name}, {tracking_number}, {subject}, {request_link},
+    {agent_name}, {company_name}."""
+
+    title = models.CharField(_("title"), max_length=120)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Topic.choices,
+        blank=True,
+        help_text=_("Offered first for requests of this category; empty for every category."),
+    )
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {customer_name}, {tracking_number}, {subject}, {request_link}, "
+            "{agent_name}, {company_name}."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["language", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "title"], name="canned_answer_title_unique")
+        ]
+        verbose_name = _("canned answer")
+        verbose_name_plural = _("canned answers")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
