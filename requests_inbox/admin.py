@@ -27,6 +27,7 @@ from portal.models import StoredFile
 from portal.references import resolve_reference
 from requests_inbox import admin_canned  # noqa: F401  (registers the macros' admin)
 from requests_inbox.admin_dashboard import dashboard_view
+from requests_inbox.admin_merge import merge_duplicates
 from requests_inbox.admin_queue import (
     QueueViewFilter,
     activity_column,
@@ -210,6 +211,7 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
     actions = [
         assign_to_me,
         assign_to_colleague,
+        merge_duplicates,
         _status_action(Status.IN_PROGRESS, _("Mark as in progress")),
         _status_action(Status.ANSWERED, _("Mark as answered")),
         _status_action(Status.CLOSED, _("Close")),
