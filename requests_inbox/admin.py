@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -430,13 +431,27 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
                     form.is_valid()
                 form.add_error(None, exc)
             else:
+                filters = request.GET.get("_changelist_filters", "")
                 if form.cleaned_data["internal"]:
                     messages.success(request, _("Internal note added."))
-                elif form.cleaned_data["close"]:
-                    messages.success(request, _("Answer sent to the customer and request closed."))
+                    page = reverse("admin:requests_inbox_request_change", args=[obj.pk])
+                    query = urlencode({"_changelist_filters": filters}) if filters else ""
+                    return redirect(f"{page}?{query}" if query else page)
+                if form.cleaned_data["close"]:
+                    messages.success(
+                        request,
+                        _("%(number)s: answer sent to the customer and request closed.")
+                        % {"number": obj.number},
+                    )
                 else:
-                    messages.success(request, _("Reply sent to the customer by e-mail."))
-                return redirect("admin:requests_inbox_request_change", obj.pk)
+                    messages.success(
+                        request,
+                        _("%(number)s: reply sent to the customer by e-mail.")
+                        % {"number": obj.number},
+                    )
+                # Back to the queue as the agent left it: the next request is one click away.
+                queue = reverse("admin:requests_inbox_request_changelist")
+                return redirect(f"{queue}?{filters}" if filters else queue)
         messages.error(
             request,
             _("The reply was not sent: please correct the errors (and choose the files again)."),
