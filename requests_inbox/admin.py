@@ -186,7 +186,6 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "country",
         "assignee",
         rating_column,
-        "created_at",
     ]
     list_filter = [
         QueueViewFilter,
