@@ -111,3 +111,25 @@ def test_the_queue_and_the_dashboard(new_context, live_server, company, viewer, 
     page.get_by_role("link", name="Dashboard" if locale == "en-GB" else "Tableau de bord").click()
     expect(page.locator("#total-received")).to_have_text("2")
     page.screenshot(path=f"{SHOTS}/desk-dashboard-{locale}.png", full_page=True)
+
+
+def test_apply_the_change_button_applies_it(new_context, live_server, company, viewer):
+    """The button sat in a form nested in the admin's form and did nothing."""
+    from inventory.models import ChangeKind, ChangeStatus
+    from inventory.services import change_request_submit
+    from tests.factories.portal import SiteFactory
+    from tests.inventory.factories import ItemFactory
+
+    paris = SiteFactory(company=company, name="Paris")
+    lyon = SiteFactory(company=company, name="Lyon")
+    item = ItemFactory(site=paris)
+    change = change_request_submit(
+        company=company, user=viewer, kind=ChangeKind.MOVE, item=item, values={"site": lyon.pk}
+    )
+    _alice, page = agent_page(new_context, live_server, "alice@cs.test", "Alice")
+    page.goto(url_for(live_server, "admin:inventory_changerequest_change", change.pk))
+    page.get_by_role("button", name="Apply the change").click()
+    expect(page.locator(".messagelist")).to_contain_text("applied")
+    change.refresh_from_db()
+    item.refresh_from_db()
+    assert change.status == ChangeStatus.APPLIED and item.site == lyon
