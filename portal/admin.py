@@ -10,11 +10,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_access import decide_view, decision_context
 from portal.admin_guards import GuardedAdminMixin
 from portal.models import (
     Authorization,
@@ -207,6 +208,22 @@ class AuthorizationAdmin(GuardedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["user", "company"]
     inlines = [AuthorizationEventInline]
     actions = ["approve", "refuse"]
+
+    def get_urls(self):
+        mine = [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(lambda request, pk: decide_view(self, request, pk)),
+                name="portal_authorization_decide",
+            )
+        ]
+        return mine + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context = {**(extra_context or {}), **decision_context(obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _decide(self, request, queryset, service, done) -> None:
         count = 0

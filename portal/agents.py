@@ -34,6 +34,7 @@ AGENT_PERMISSIONS: frozenset[tuple[str, str]] = frozenset(
     + [("requests_inbox", code) for code in (
         "view_request", "change_request",
         "view_message", "view_statuschange", "view_inboundemail",
+        "view_cannedanswer", "add_cannedanswer", "change_cannedanswer",
     )]
     + [("orders", code) for code in (
         "view_order", "add_order", "change_order",

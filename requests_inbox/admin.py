@@ -18,13 +18,27 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_guards import GuardedAdminMixin
 from portal.files import serve
 from portal.models import StoredFile
 from portal.references import resolve_reference
+from requests_inbox import admin_canned  # noqa: F401  (registers the macros' admin)
+from requests_inbox.admin_dashboard import dashboard_view
+from requests_inbox.admin_merge import merge_duplicates
+from requests_inbox.admin_queue import (
+    QueueViewFilter,
+    activity_column,
+    annotate_queue,
+    assign_to_colleague,
+    rating_column,
+    requester_column,
+    unread_count,
+)
+from requests_inbox.canned import canned_answer_text, canned_answers_for
 from requests_inbox.forms import AgentReplyForm
 from requests_inbox.models import (
     WAITING_FOR_AGENT,
@@ -36,6 +50,8 @@ from requests_inbox.models import (
 )
 from requests_inbox.services import (
     request_assign,
+    request_change_category,
+    request_mark_read,
     request_reply,
     request_set_status,
     validate_status_change,
@@ -163,13 +179,16 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "subject",
         "status",
         "due",
+        requester_column,
+        activity_column,
         "category",
         "company",
         "country",
         "assignee",
-        "created_at",
+        rating_column,
     ]
     list_filter = [
+        QueueViewFilter,
         "status",
         DueFilter,
         "category",
@@ -177,13 +196,22 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         AssigneeFilter,
         ("company", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["number", "subject", "company__name", "company__customer_number"]
+    search_fields = [
+        "number",
+        "subject",
+        "company__name",
+        "company__customer_number",
+        "requester__email",
+        "messages__body",
+    ]
     list_select_related = ["company__country", "assignee"]
     ordering = ["due_at"]
     list_per_page = 50
     show_full_result_count = False
     actions = [
         assign_to_me,
+        assign_to_colleague,
+        merge_duplicates,
         _status_action(Status.IN_PROGRESS, _("Mark as in progress")),
         _status_action(Status.ANSWERED, _("Mark as answered")),
         _status_action(Status.CLOSED, _("Close")),
@@ -211,7 +239,6 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "subject",
         "company_display",
         "requester_display",
-        "category",
         "reference",
         "referenced_object",
         "payload_display",
@@ -283,11 +310,37 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         )
         return format_html("<dl>{}</dl>", rows)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = annotate_queue(Request.objects.all(), request.user)
+        return queryset.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["queue_rank", "due_at"]  # mine, then unassigned, then colleagues'; by due time
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        unread = unread_count(request.user)
+        extra_context = {
+            **(extra_context or {}),
+            "subtitle": ngettext(
+                "%(count)d unread customer reply waiting",
+                "%(count)d unread customer replies waiting",
+                unread,
+            )
+            % {"count": unread}
+            if unread
+            else None,
+        }
+        return super().changelist_view(request, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Request, form: Any, change: bool) -> None:
-        """Status and assignee changes go through the services (history, due time)."""
+        """Status, assignee and category changes go through the services (history, due time)."""
         if not change:
             raise PermissionDenied
         current = Request.objects.get(pk=obj.pk)
+        if "category" in form.changed_data:
+            current = request_change_category(
+                request=current, category=obj.category, actor=request.user
+            )
         if "assignee" in form.changed_data:
             request_assign(request=current, agent=obj.assignee, actor=request.user)
         if "status" in form.changed_data:
@@ -296,6 +349,11 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
     def get_urls(self) -> list:
         urls = super().get_urls()
         mine = [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(lambda request: dashboard_view(self, request)),
+                name="requests_inbox_request_dashboard",
+            ),
             path(
                 "<int:pk>/reply/",
                 self.admin_site.admin_view(self.reply_view),
@@ -326,10 +384,18 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
+            if request.method == "GET":
+                request_mark_read(request=obj, agent=request.user)
             conversation = self.conversation(obj)
             extra_context["conversation"] = conversation
+            macros = list(canned_answers_for(obj))
+            extra_context["macros"] = macros
+            chosen = next((m for m in macros if str(m.pk) == request.GET.get("macro")), None)
+            initial = {"seen": conversation[-1].pk if conversation else 0}
+            if chosen is not None:
+                initial["body"] = canned_answer_text(answer=chosen, request=obj, agent=request.user)
             extra_context["reply_form"] = extra_context.get("reply_form") or AgentReplyForm(
-                initial={"seen": conversation[-1].pk if conversation else 0}
+                initial=initial
             )
             extra_context["can_reply"] = self.has_change_permission(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -364,13 +430,27 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
                     form.is_valid()
                 form.add_error(None, exc)
             else:
+                filters = request.GET.get("_changelist_filters", "")
                 if form.cleaned_data["internal"]:
                     messages.success(request, _("Internal note added."))
-                elif form.cleaned_data["close"]:
-                    messages.success(request, _("Answer sent to the customer and request closed."))
+                    page = reverse("admin:requests_inbox_request_change", args=[obj.pk])
+                    query = urlencode({"_changelist_filters": filters}) if filters else ""
+                    return redirect(f"{page}?{query}" if query else page)
+                if form.cleaned_data["close"]:
+                    messages.success(
+                        request,
+                        _("%(number)s: answer sent to the customer and request closed.")
+                        % {"number": obj.number},
+                    )
                 else:
-                    messages.success(request, _("Reply sent to the customer by e-mail."))
-                return redirect("admin:requests_inbox_request_change", obj.pk)
+                    messages.success(
+                        request,
+                        _("%(number)s: reply sent to the customer by e-mail.")
+                        % {"number": obj.number},
+                    )
+                # Back to the queue as the agent left it: the next request is one click away.
+                queue = reverse("admin:requests_inbox_request_changelist")
+                return redirect(f"{queue}?{filters}" if filters else queue)
         messages.error(
             request,
             _("The reply was not sent: please correct the errors (and choose the files again)."),

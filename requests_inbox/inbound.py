@@ -29,11 +29,11 @@ from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
 from portal.files import validate_upload
-from portal.models import Event, User
+from portal.models import Company, Event, Topic, User
 from portal.notify import absolute_url, notify
 from requests_inbox.models import InboundEmail, Message, Request
 from requests_inbox.reply_address import authenticated, tokened_number
-from requests_inbox.services import request_customer_reply
+from requests_inbox.services import request_customer_reply, request_submit
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,46 @@ def _unmatched(
     return row
 
 
+def _only_company(sender: str) -> Company | None:
+    """A known customer's one company; None for strangers and users of several companies."""
+    user = User.objects.filter(email__iexact=sender, is_active=True, is_staff=False).first()
+    if user is None:
+        return None
+    companies = list(Company.objects.filter(memberships__user=user).distinct()[:2])
+    return companies[0] if len(companies) == 1 else None
+
+
+def _new_request(key: str, msg: EmailMessage, sender: str, company: Company) -> InboundEmail:
+    """An e-mail from a known customer without a tracking number starts a new request
+    (body and files kept); the customer gets the acknowledgement with the number."""
+    user = User.objects.get(email__iexact=sender, is_active=True, is_staff=False)
+    body = body_text(msg)
+    files, refused = attachments_of(msg)
+    if refused:
+        body = "\n\n".join([body, *[f"[{reason}]" for reason in refused]]).strip()
+    subject = " ".join(str(msg.get("Subject") or "").split())[:200] or body[:80] or "—"
+    try:
+        with transaction.atomic():
+            request = request_submit(
+                company=company,
+                user=user,
+                category=Topic.OTHER,
+                subject=subject,
+                message=body,
+                attachments=files,
+            )
+            Message.objects.filter(request=request).update(
+                source=Message.Source.EMAIL, email_message_id=key
+            )
+            return _log(
+                key, msg, sender, InboundEmail.Outcome.MATCHED, "new request", request=request
+            )
+    except ValidationError as exc:
+        return _unmatched(key, msg, sender, " ".join(exc.messages), answer=True)
+    except IntegrityError:
+        return None
+
+
 def process(raw: bytes) -> InboundEmail | None:
     """Handle one raw e-mail; None when it was already handled (idempotent by Message-ID)."""
     msg = email.message_from_bytes(raw, policy=email.policy.default)
@@ -161,6 +201,12 @@ def process(raw: bytes) -> InboundEmail | None:
     if token_number is not None and not token_valid:
         return _unmatched(key, msg, sender, "invalid reply address", answer=not automatic)
     numbers = {token_number} if token_number else tracking_numbers(msg)
+    if not numbers and not automatic and authenticated(msg, sender):
+        # A known customer writing afresh (no tracking number) starts a new request, but
+        # only when our mail server vouches for the sender: From: alone is never trusted.
+        company = _only_company(sender)
+        if company is not None:
+            return _new_request(key, msg, sender, company)
     if len(numbers) != 1:
         reason = "no tracking number" if not numbers else "several tracking numbers"
         return _unmatched(key, msg, sender, reason, answer=not automatic)

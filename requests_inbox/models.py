@@ -263,3 +263,58 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} · {self.subject}"
+
+
+class RequestRead(models.Model):
+    """When an agent last opened a request: customer messages after it are unread for them."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="reads")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "agent"], name="request_read_once_per_agent")
+        ]
+        verbose_name = _("request read by an agent")
+        verbose_name_plural = _("requests read by agents")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} · {self.agent_id} · {self.read_at:%Y-%m-%d %H:%M}"
+
+
+class CannedAnswer(models.Model):
+    """A macro: a ready answer in one language, with placeholders filled for each request.
+
+    Placeholders: {customer_name}, {tracking_number}, {subject}, {request_link},
+    {agent_name}, {company_name}."""
+
+    title = models.CharField(_("title"), max_length=120)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    category = models.CharField(
+        _("category"),
+        max_length=20,
+        choices=Topic.choices,
+        blank=True,
+        help_text=_("Offered first for requests of this category; empty for every category."),
+    )
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {customer_name}, {tracking_number}, {subject}, {request_link}, "
+            "{agent_name}, {company_name}."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["language", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "title"], name="canned_answer_title_unique")
+        ]
+        verbose_name = _("canned answer")
+        verbose_name_plural = _("canned answers")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"

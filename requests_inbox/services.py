@@ -34,6 +34,7 @@ from requests_inbox.models import (
     Message,
     Rating,
     Request,
+    RequestRead,
     Status,
     StatusChange,
 )
@@ -524,3 +525,78 @@ def request_auto_close(*, request: Request) -> bool:
 
 def visible_attachments(messages: Iterable[Message]) -> list[StoredFile]:
     return [f for m in messages for f in m.attachments.all()]
+
+
+def request_mark_read(*, request: Request, agent: User) -> None:
+    """The agent has seen the conversation: its customer messages are no longer unread."""
+    RequestRead.objects.update_or_create(
+        request=request, agent=agent, defaults={"read_at": timezone.now()}
+    )
+
+
+@transaction.atomic
+def request_change_category(*, request: Request, category: str, actor: User) -> Request:
+    """Re-file a request under another topic (the history keeps the old one)."""
+    if category not in Topic.values:
+        raise ValidationError(_("Please choose a category."), code="bad_category")
+    request = _lock(request)
+    if request.category == category:
+        return request
+    previous = request.category
+    request.category = category
+    request.save()
+    _history(
+        request,
+        frm=request.status,
+        to=request.status,
+        actor=actor,
+        note=f"{Topic(previous).label} → {Topic(category).label}",
+    )
+    return request
+
+
+@transaction.atomic
+def request_merge(*, target: Request, duplicates: Sequence[Request], actor: User) -> Request:
+    """Merge duplicates of one company into `target`: their messages move to it (history
+    kept, each duplicate closed with a note pointing to the target) and each requester is
+    told by e-mail which number to follow."""
+    target = _lock(target)
+    others = [_lock(d) for d in duplicates if d.pk != target.pk]
+    if not others:
+        raise ValidationError(_("Choose at least two requests to merge."), code="nothing_to_merge")
+    if any(
+        d.company_id != target.company_id or d.requester_id != target.requester_id for d in others
+    ):
+        raise ValidationError(
+            _("Only requests of the same customer can be merged."), code="other_customer"
+        )
+    now = timezone.now()
+    for duplicate in others:
+        duplicate.messages.update(request=target)
+        Message.objects.create(
+            company_id=target.company_id,
+            request=target,
+            author=actor,
+            is_agent=True,
+            internal=True,
+            body=_("Merged from %(number)s “%(subject)s”.")
+            % {"number": duplicate.number, "subject": duplicate.subject},
+            source=Message.Source.ADMIN,
+            created_at=now,
+        )
+        previous = duplicate.status
+        if previous != Status.CLOSED:
+            _set_status(duplicate, Status.CLOSED, actor=actor, note=f"→ {target.number}")
+        else:
+            _history(duplicate, frm=previous, to=previous, actor=actor, note=f"→ {target.number}")
+        duplicate.save()
+        _notify_requester(
+            duplicate,
+            "requests_inbox_merged",
+            target_number=target.number,
+            target_subject=target.subject,
+            target_url=absolute_url("requests_inbox:detail", number=target.number),
+        )
+    target.last_message_at = max([target.last_message_at, *[d.last_message_at for d in others]])
+    target.save()
+    return target

@@ -86,3 +86,50 @@ def test_two_agents_one_request(new_context, live_server, company, viewer, mailo
     assert list(answers.values_list("body", flat=True)) == ["They leave tomorrow."]
     assert [m.to for m in mailoutbox if m.to == [viewer.email]].count([viewer.email]) == 2
     assert Request.objects.get(pk=request.pk).status == Status.ANSWERED
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "fr-FR"])
+def test_the_queue_and_the_dashboard(new_context, live_server, company, viewer, locale):
+    from requests_inbox.services import request_customer_reply, request_reply
+
+    first = request_submit(
+        company=company, user=viewer, category="other", subject="Printer", message="Jams."
+    )
+    request_submit(company=company, user=viewer, category="other", subject="Toner", message="?")
+    alice, page = agent_page(new_context, live_server, "alice@cs.test", "Alice", locale)
+    alice.preferred_language = locale[:2]
+    alice.save()
+    request_reply(request=first, agent=alice, body="Which model?")
+    request_customer_reply(request=first, user=viewer, body="The C400")
+
+    page.goto(url_for(live_server, "admin:requests_inbox_request_changelist"))
+    unread = "unread" if locale == "en-GB" else "non lu"
+    expect(page.locator(".request-unread-badge")).to_have_text([unread, unread])  # never opened
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    page.screenshot(path=f"{SHOTS}/desk-queue-{locale}.png", full_page=True)
+
+    page.get_by_role("link", name="Dashboard" if locale == "en-GB" else "Tableau de bord").click()
+    expect(page.locator("#total-received")).to_have_text("2")
+    page.screenshot(path=f"{SHOTS}/desk-dashboard-{locale}.png", full_page=True)
+
+
+def test_apply_the_change_button_applies_it(new_context, live_server, company, viewer):
+    """The button sat in a form nested in the admin's form and did nothing."""
+    from inventory.models import ChangeKind, ChangeStatus
+    from inventory.services import change_request_submit
+    from tests.factories.portal import SiteFactory
+    from tests.inventory.factories import ItemFactory
+
+    paris = SiteFactory(company=company, name="Paris")
+    lyon = SiteFactory(company=company, name="Lyon")
+    item = ItemFactory(site=paris)
+    change = change_request_submit(
+        company=company, user=viewer, kind=ChangeKind.MOVE, item=item, values={"site": lyon.pk}
+    )
+    _alice, page = agent_page(new_context, live_server, "alice@cs.test", "Alice")
+    page.goto(url_for(live_server, "admin:inventory_changerequest_change", change.pk))
+    page.get_by_role("button", name="Apply the change").click()
+    expect(page.locator(".messagelist")).to_contain_text("applied")
+    change.refresh_from_db()
+    item.refresh_from_db()
+    assert change.status == ChangeStatus.APPLIED and item.site == lyon

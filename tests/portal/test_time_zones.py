@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from requests_inbox.business_days import answer_due
 
 from portal.models import Role
 from requests_inbox.models import Request
-from requests_inbox.services import request_submit
+from requests_inbox.services import answer_due, request_submit
 from tests.conftest import login
 from tests.factories.portal import CompanyFactory, CountryFactory, member
 from tests.requests_inbox.factories import RequestFactory

@@ -154,6 +154,7 @@ def test_change_form_status_and_assignee_go_through_the_services(
         {
             "_version": record_version(Request.objects.get(pk=req.pk)),
             "status": "closed",
+            "category": req.category,
             "assignee": agent.pk,
             "history-TOTAL_FORMS": "1",
             "history-INITIAL_FORMS": "1",

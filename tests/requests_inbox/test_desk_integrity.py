@@ -52,6 +52,7 @@ def change_form(page: str, req, **changes) -> dict:
     data = {
         "_version": version,
         "status": req.status,
+        "category": req.category,
         "assignee": req.assignee_id or "",
         "history-TOTAL_FORMS": "0",
         "history-INITIAL_FORMS": "0",
@@ -212,7 +213,10 @@ def test_answer_and_close_in_one_step(
             reply_form(page, "Solved, closing.", _close="1"),
             follow=True,
         )
-    assert "Answer sent to the customer and request closed." in response.content.decode()
+    assert f"{req.number}: answer sent to the customer and request closed." in (
+        response.content.decode()
+    )
+    assert response.redirect_chain[-1][0] == QUEUE  # back to the queue for the next one
     req.refresh_from_db()
     assert req.status == Status.CLOSED and req.answered_at is not None
     assert list(req.history.values_list("to_status", flat=True)) == [
@@ -241,3 +245,18 @@ def test_admin_changes_are_logged_with_old_and_new_values(
     assert "Assignee: — → Alice Agent" in listing.content.decode()
     detail = signed_in(root).get(reverse("admin:admin_logentry_change", args=[entry.pk]))
     assert "Alice Agent" in detail.content.decode()
+
+
+def test_answering_returns_to_the_queue_with_its_filters(agent, company, viewer):
+    """Queue -> request -> Send -> the same filtered queue: three page loads per answer."""
+    req = submit(company, viewer)
+    c = signed_in(agent)
+    filters = "view=unassigned&q=Toner"
+    page = c.get(change_url(req), {"_changelist_filters": filters}).content.decode()
+    assert "?_changelist_filters=view%3Dunassigned%26q%3DToner" in page  # the reply form
+    response = c.post(
+        reverse("admin:requests_inbox_request_reply", args=[req.pk])
+        + "?_changelist_filters=view%3Dunassigned%26q%3DToner",
+        reply_form(page, "Here you are"),
+    )
+    assert response.status_code == 302 and response["Location"] == f"{QUEUE}?{filters}"

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from portal.models import Notification
-from requests_inbox.models import InboundEmail, Message, Status
+from requests_inbox.models import InboundEmail, Message, Request, Status
 from requests_inbox.reply_address import reply_address
 from requests_inbox.services import request_reply, request_submit
 from tests.requests_inbox.conftest import PDF
@@ -104,7 +104,7 @@ def test_no_number_or_two_numbers_are_never_attached(maildir, company, viewer, a
     other = request_submit(
         company=company, user=viewer, category="other", subject="Second", message="x"
     )
-    maildir.add(mail(sender=viewer.email, subject="Hello there"))
+    maildir.add(mail(sender="stranger@elsewhere.test", subject="Hello there"))
     maildir.add(
         mail(
             sender=viewer.email,
@@ -216,3 +216,54 @@ def test_beat_reads_the_mailbox_once_configured(imap_reply, answered, settings):
     assert fetch_replies.delay().get() == {"matched": 1, "unmatched": 0, "skipped": 0}
     assert fetch_replies.delay().get()["matched"] == 0  # read once, never twice
     assert Message.objects.filter(request=answered, source="email").count() == 1
+
+
+def test_a_known_customer_without_a_number_starts_a_new_request(
+    maildir, company, viewer, agent, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """It used to bounce with "no tracking number": body and files are now kept, when our
+    mail server vouches for the sender (From: alone is never trusted)."""
+    settings.INBOUND_AUTHSERV_ID = "mx.cs.test"
+    domain = viewer.email.rpartition("@")[2]
+    maildir.add(
+        mail(
+            sender=f"Test User <{viewer.email}>",
+            subject="Printer on the 3rd floor",
+            body="It jams on every page.",
+            attachments=[("photo.pdf", PDF, "application", "pdf")],
+            headers={"Authentication-Results": f"mx.cs.test; dkim=pass header.d={domain}"},
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run(maildir)
+    request = Request.objects.get(subject="Printer on the 3rd floor")
+    assert (request.company, request.requester, request.status) == (company, viewer, "new")
+    first = request.messages.get()
+    assert first.body == "It jams on every page." and first.source == Message.Source.EMAIL
+    assert [f.original_name for f in first.attachments.all()] == ["photo.pdf"]
+    log = InboundEmail.objects.get()
+    assert (log.outcome, log.request) == (InboundEmail.Outcome.MATCHED, request)
+    assert any(request.number in m.subject and m.to == [viewer.email] for m in mailoutbox)
+    assert any(m.to == [agent.email] and "New request" in m.subject for m in mailoutbox)
+    assert not Notification.objects.filter(template="requests_inbox_unmatched").exists()
+
+
+def test_a_forged_sender_without_a_number_starts_nothing(maildir, company, viewer, settings):
+    """A message claiming a customer's address, not vouched for by our server, is refused."""
+    settings.INBOUND_AUTHSERV_ID = "mx.cs.test"
+    maildir.add(mail(sender=f"Test User <{viewer.email}>", subject="Forged", body="Pay here."))
+    run(maildir)
+    assert not Request.objects.filter(subject="Forged").exists()
+    assert InboundEmail.objects.get().outcome != InboundEmail.Outcome.MATCHED
+
+
+def test_a_user_of_several_companies_without_a_number_is_asked_for_it(
+    maildir, company, other_company, viewer
+):
+    from portal.models import Membership
+
+    Membership.objects.create(user=viewer, company=other_company)
+    maildir.add(mail(sender=viewer.email, subject="Which company?"))
+    run(maildir)
+    assert not Request.objects.exists()
+    assert InboundEmail.objects.get().reason == "no tracking number"

@@ -142,7 +142,10 @@ def test_agent_changes_an_authorization_only_through_actions(client, agent, comp
     auth = Authorization.objects.create(user=UserFactory(), company=company, app=App.ORDERS)
     login_agent(client, agent)
     page = client.get(reverse("admin:portal_authorization_change", args=[auth.pk])).content
-    assert b'name="role"' not in page and b'name="status"' not in page
+    # the admin's form has no role or status field; the decision form (role chosen at
+    # approval, through the service) is the only way
+    assert b'id="id_role"' not in page and b'name="status"' not in page
+    assert b'id="decision-role"' in page
 
 
 def test_mfa_code_completes_the_sign_in(client):
