@@ -19,3 +19,37 @@ document.addEventListener("click", (event) => {
     if (!menu.contains(event.target)) menu.removeAttribute("open");
   }
 });
+
+// A table wider than the screen scrolls inside its .table-wrap: when it does, the
+// container becomes a named, focusable region so keyboard users can scroll it too.
+const markScrollableTables = () => {
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    const table = wrap.querySelector("table");
+    if (table && wrap.scrollWidth > wrap.clientWidth + 1) {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      const caption = table.caption || wrap.previousElementSibling;
+      const name = table.getAttribute("aria-label") || (caption ? caption.textContent.trim() : "");
+      if (name) wrap.setAttribute("aria-label", name);
+    } else if (wrap.getAttribute("role") === "region") {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-label");
+    }
+  }
+};
+document.addEventListener("DOMContentLoaded", markScrollableTables);
+document.addEventListener("htmx:afterSettle", markScrollableTables);
+window.addEventListener("resize", markScrollableTables);
+
+// Browsers without ::details-content cannot lay the closed site menu out on wide
+// screens: there the menu is simply kept open (small screens keep the button).
+if (!CSS.supports("selector(::details-content)")) {
+  const wide = window.matchMedia("(min-width: 48.01rem)");
+  const syncSiteMenu = () => {
+    const menu = document.querySelector("details.site-menu");
+    if (menu) menu.open = wide.matches;
+  };
+  document.addEventListener("DOMContentLoaded", syncSiteMenu);
+  wide.addEventListener("change", syncSiteMenu);
+}
