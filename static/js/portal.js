@@ -38,7 +38,7 @@ const markScrollableTables = () => {
     }
   }
 };
-document.addEventListener("DOMContentLoaded", markScrollableTables);
+markScrollableTables(); // deferred: the document is parsed and its stylesheets applied
 document.addEventListener("htmx:afterSettle", markScrollableTables);
 window.addEventListener("resize", markScrollableTables);
 
