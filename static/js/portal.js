@@ -42,14 +42,16 @@ markScrollableTables(); // deferred: the document is parsed and its stylesheets 
 document.addEventListener("htmx:afterSettle", markScrollableTables);
 window.addEventListener("resize", markScrollableTables);
 
-// Browsers without ::details-content cannot lay the closed site menu out on wide
-// screens: there the menu is simply kept open (small screens keep the button).
+// Browsers without ::details-content cannot lay a closed site menu or filter panel
+// out on wide screens: there they are simply kept open (small screens keep the button).
 if (!CSS.supports("selector(::details-content)")) {
   const wide = window.matchMedia("(min-width: 48.01rem)");
-  const syncSiteMenu = () => {
-    const menu = document.querySelector("details.site-menu");
-    if (menu) menu.open = wide.matches;
+  const syncFoldables = () => {
+    for (const panel of document.querySelectorAll("details.site-menu, details.filter-panel")) {
+      if (wide.matches) panel.open = true;
+      else if (!panel.querySelector("[aria-invalid=true]")) panel.open = false;
+    }
   };
-  document.addEventListener("DOMContentLoaded", syncSiteMenu);
-  wide.addEventListener("change", syncSiteMenu);
+  syncFoldables();
+  wide.addEventListener("change", syncFoldables);
 }
