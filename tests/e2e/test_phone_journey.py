@@ -158,3 +158,26 @@ def test_my_company_folds_each_members_rights(page, live_server, demo):
     expect(first.get_by_role("combobox").first).to_be_hidden()
     first.locator("summary").click()
     expect(first.get_by_role("combobox").first).to_be_visible()
+
+
+@pytest.mark.parametrize("list_name", ["orders:list", "invoices:list"])
+def test_filters_fold_so_the_first_result_is_on_the_first_screen(
+    page, live_server, demo, list_name
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    _sign_in_demo_admin(page, live_server)
+    page.goto(url_for(live_server, list_name))
+    form = page.get_by_role("search")
+    expect(form).to_be_hidden()
+    expect(page.locator("main tbody tr").first).to_be_in_viewport()
+    page.locator("summary", has_text=re.compile("^(Filters|Filtres)$")).click()
+    expect(form).to_be_visible()
+    # Every field takes the full width: labels and inputs line up, nothing ragged.
+    lefts = form.locator("input:visible, select:visible").evaluate_all(
+        "(els) => els.map((el) => Math.round(el.getBoundingClientRect().left))"
+    )
+    assert len(set(lefts)) == 1
+    # On a desktop the form is simply there.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(form).to_be_visible()
+    expect(page.locator("summary", has_text=re.compile("^(Filters|Filtres)$"))).to_be_hidden()
