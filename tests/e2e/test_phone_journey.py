@@ -181,3 +181,21 @@ def test_filters_fold_so_the_first_result_is_on_the_first_screen(
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(form).to_be_visible()
     expect(page.locator("summary", has_text=re.compile("^(Filters|Filtres)$"))).to_be_hidden()
+
+
+def test_touch_targets_are_large_enough(new_context, live_server, demo):
+    page = new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    ).new_page()
+    page.goto(url_for(live_server, "account_login"))
+    forgot = page.get_by_role("link", name="Forgot your password?")
+    expect(forgot).to_have_count(1)
+    assert forgot.bounding_box()["height"] >= 24
+    sign_in_button = page.get_by_role("button", name="Sign in", exact=True)
+    assert sign_in_button.bounding_box()["height"] >= 44  # the main action on a touch screen
+    _sign_in_demo_admin(page, live_server)
+    page.goto(url_for(live_server, "invoices:list"))
+    boxes = page.locator("main input[type=checkbox]").evaluate_all(
+        "(els) => els.map((el) => el.getBoundingClientRect()).map((r) => [r.width, r.height])"
+    )
+    assert boxes and all(w >= 24 and h >= 24 for w, h in boxes)
