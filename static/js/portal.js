@@ -55,3 +55,7 @@ if (!CSS.supports("selector(::details-content)")) {
   syncFoldables();
   wide.addEventListener("change", syncFoldables);
 }
+
+// A page with form errors starts on its error summary (autofocus does it where supported).
+const errorSummary = document.getElementById("error-summary");
+if (errorSummary && document.activeElement !== errorSummary) errorSummary.focus();
