@@ -59,3 +59,32 @@ if (!CSS.supports("selector(::details-content)")) {
 // A page with form errors starts on its error summary (autofocus does it where supported).
 const errorSummary = document.getElementById("error-summary");
 if (errorSummary && document.activeElement !== errorSummary) errorSummary.focus();
+
+// Lists updated by htmx (search, sort, page): one short polite announcement of the
+// result, and the focus on the result count when the control that asked is gone
+// (a sort or page link replaced by the swap); a filter field keeps the focus.
+const announceResults = (target, trigger) => {
+  const status = target.querySelector("[data-results-status]");
+  const announcer = document.getElementById("results-announcer");
+  if (!status || !announcer) return;
+  const words = (el) => (el ? el.textContent.replace(/[▲▼↑↓]/g, "").replace(/\s+/g, " ").trim() : "");
+  let sentence = words(status);
+  const rows = target.querySelectorAll("tbody tr").length;
+  const total = parseInt(sentence.replace(/[^\d]/g, ""), 10);
+  if (rows && total && rows < total) {
+    sentence = announcer.dataset.shown.replace("{shown}", rows).replace("{total}", sentence);
+  }
+  const sorted = target.querySelector("th[aria-sort]");
+  if (sorted) {
+    const direction = announcer.dataset[sorted.getAttribute("aria-sort")] || "";
+    sentence += `, ${announcer.dataset.sorted.replace("{column}", words(sorted)).replace("{direction}", direction)}`;
+  }
+  const page = target.querySelector(".pagination [aria-current], .pagination span");
+  if (page) sentence += `, ${words(page)}`;
+  announcer.textContent = "";
+  window.setTimeout(() => { announcer.textContent = sentence; }, 50);
+  if (!trigger || !document.body.contains(trigger)) status.focus();
+};
+document.addEventListener("htmx:afterSettle", (event) => {
+  announceResults(event.detail.target, event.detail.requestConfig && event.detail.requestConfig.elt);
+});

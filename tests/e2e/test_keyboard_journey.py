@@ -1,0 +1,98 @@
+"""Keyboard only, as a screen-reader user would: a list sorted, filtered and paged
+with htmx keeps the focus where it makes sense and says the result in one short
+polite sentence (one live region for every list, templates/portal/_results_announcer.html)."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.e2e.browsing import url_for
+
+pytestmark = pytest.mark.e2e
+
+DEMO_PASSWORD = "Portal-demo-2026"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _sign_in(page, live_server, email="admin@acme.example"):
+    page.goto(url_for(live_server, "account_login"))
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def _idle(page):
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def _tab_to(page, locator, limit=80):
+    """Press Tab until `locator` has the focus (as a keyboard user walks a page)."""
+    for _ in range(limit):
+        if locator.evaluate("(el) => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{locator} never got the focus with Tab")
+
+
+def test_a_list_sorted_filtered_and_paged_with_the_keyboard(page, live_server, demo):
+    _sign_in(page, live_server)
+    page.goto(url_for(live_server, "orders:list"))
+    if page.locator("html").get_attribute("lang") != "en":
+        page.get_by_role("button", name="English").click()
+    announcer = page.locator("#results-announcer")
+    results = page.locator("#order-results")
+    # No live region around the whole results: only the short announcer speaks.
+    expect(results).not_to_have_attribute("aria-live", re.compile(".*"))
+
+    # Sort by total with the keyboard: the link is replaced, the focus goes to the count.
+    total_header = page.get_by_role("link", name=re.compile("^Total"))
+    _tab_to(page, total_header)
+    page.keyboard.press("Enter")
+    _idle(page)
+    status = results.locator("[data-results-status]")
+    expect(status).to_be_focused()
+    expect(announcer).to_have_text(
+        re.compile(
+            r"^25 of 36 orders, sorted by Total, (ascending|descending), Page 1 of 2$"
+        )
+    )
+    expect(results.locator("th[aria-sort]")).to_contain_text("Total")
+
+    # Next page: focus on the count again, the page is said.
+    next_link = page.get_by_role("link", name="Next")
+    _tab_to(page, next_link)
+    page.keyboard.press("Enter")
+    _idle(page)
+    expect(status).to_be_focused()
+    expect(announcer).to_have_text(
+        re.compile(r"^11 of 36 orders, sorted by Total, .*Page 2 of 2$")
+    )
+
+    # A filter field keeps the focus while the results change under it.
+    status_select = page.get_by_label("Status", exact=True)
+    status_select.focus()
+    page.keyboard.press("ArrowDown")
+    _idle(page)
+    expect(status_select).to_be_focused()
+    expect(announcer).to_have_text(re.compile(r"^\d+ orders?"))
+
+
+def test_the_announcement_is_in_french_too(new_context, live_server, demo):
+    page = new_context(locale="fr-FR").new_page()
+    _sign_in(page, live_server)
+    page.goto(url_for(live_server, "orders:list"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.get_by_role("link", name=re.compile("^Montant total")).click()
+    _idle(page)
+    expect(page.locator("#results-announcer")).to_have_text(
+        re.compile(
+            r"^25 sur 36 commandes, tri : Montant total, (croissant|décroissant), Page 1 sur 2$"
+        )
+    )
