@@ -59,9 +59,7 @@ def test_a_list_sorted_filtered_and_paged_with_the_keyboard(page, live_server, d
     status = results.locator("[data-results-status]")
     expect(status).to_be_focused()
     expect(announcer).to_have_text(
-        re.compile(
-            r"^25 of 36 orders, sorted by Total, (ascending|descending), Page 1 of 2$"
-        )
+        re.compile(r"^25 of 36 orders, sorted by Total, (ascending|descending), Page 1 of 2$")
     )
     expect(results.locator("th[aria-sort]")).to_contain_text("Total")
 
@@ -71,9 +69,7 @@ def test_a_list_sorted_filtered_and_paged_with_the_keyboard(page, live_server, d
     page.keyboard.press("Enter")
     _idle(page)
     expect(status).to_be_focused()
-    expect(announcer).to_have_text(
-        re.compile(r"^11 of 36 orders, sorted by Total, .*Page 2 of 2$")
-    )
+    expect(announcer).to_have_text(re.compile(r"^11 of 36 orders, sorted by Total, .*Page 2 of 2$"))
 
     # A filter field keeps the focus while the results change under it.
     status_select = page.get_by_label("Status", exact=True)
