@@ -37,7 +37,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
-AXE_SOURCE = (Path(__file__).resolve().parents[2] / "static/vendor/axe/axe.min.js").read_text(
+AXE_SOURCE = (Path(__file__).resolve().parent / "vendor/axe/axe.min.js").read_text(
     encoding="utf-8"
 )
 WAIT_FOR_REPORT_S = 15.0
