@@ -9,6 +9,7 @@ portal_patterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("session/extend/", views.session_extend, name="session_extend"),
 ]
 
 urlpatterns = [

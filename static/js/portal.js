@@ -88,3 +88,68 @@ const announceResults = (target, trigger) => {
 document.addEventListener("htmx:afterSettle", (event) => {
   announceResults(event.detail.target, event.detail.requestConfig && event.detail.requestConfig.elt);
 });
+
+// Idle sign-out warning (WCAG 2.2.1): two minutes before the session ends without
+// activity a dialog offers to stay signed in; extending does not leave the page.
+const sessionWarning = document.getElementById("session-warning");
+if (sessionWarning && typeof sessionWarning.showModal === "function") {
+  let timers = [];
+  const show = () => { if (!sessionWarning.open) sessionWarning.showModal(); };
+  const ended = () => {
+    for (const el of sessionWarning.querySelectorAll(".session-warning__soon, [data-session-extend]")) el.hidden = true;
+    for (const el of sessionWarning.querySelectorAll(".session-warning__ended")) el.hidden = false;
+    show();
+  };
+  const schedule = (seconds) => {
+    timers.forEach(window.clearTimeout);
+    const warn = Number(sessionWarning.dataset.warnSeconds);
+    timers = [window.setTimeout(show, Math.max(0, seconds - warn) * 1000), window.setTimeout(ended, seconds * 1000)];
+  };
+  const extend = () => {
+    const token = sessionWarning.querySelector("input[name=csrfmiddlewaretoken]").value;
+    fetch(sessionWarning.dataset.extendUrl, { method: "POST", headers: { "X-CSRFToken": token }, credentials: "same-origin" })
+      .then((response) => (response.ok ? schedule(Number(sessionWarning.dataset.idleFull) + 60) : ended()))
+      .catch(ended);
+  };
+  sessionWarning.addEventListener("close", () => {
+    if (sessionWarning.returnValue === "extend") extend();
+  });
+  schedule(Number(sessionWarning.dataset.idleSeconds));
+  document.addEventListener("htmx:afterRequest", () => schedule(Number(sessionWarning.dataset.idleFull)));
+}
+
+// Drafts (nothing typed is lost): a form with data-draft keeps its text fields in this
+// browser while they are typed, gives them back when the form is empty again (after
+// signing in anew), and forgets them once the form was sent and did not come back.
+const DRAFT_SENT = "portal-draft-sent";
+const sentKey = window.sessionStorage.getItem(DRAFT_SENT);
+if (sentKey) {
+  const again = document.querySelector(`form[data-draft="${sentKey}"]`);
+  const signIn = document.querySelector("form input[name=password]");
+  if (!signIn && !(again && document.getElementById("error-summary"))) {
+    window.localStorage.removeItem(sentKey);
+    window.sessionStorage.removeItem(DRAFT_SENT);
+  }
+}
+for (const form of document.querySelectorAll("form[data-draft]")) {
+  const key = form.dataset.draft;
+  const fields = () => [...form.querySelectorAll("textarea[name], input[type=text][name]")];
+  let saved = {};
+  try { saved = JSON.parse(window.localStorage.getItem(key) || "{}"); } catch (error) { saved = {}; }
+  for (const field of fields()) {
+    if (!field.value && saved[field.name]) field.value = saved[field.name];
+  }
+  form.addEventListener("input", () => {
+    const values = Object.fromEntries(fields().filter((f) => f.value).map((f) => [f.name, f.value]));
+    if (Object.keys(values).length) window.localStorage.setItem(key, JSON.stringify(values));
+    else window.localStorage.removeItem(key);
+  });
+  form.addEventListener("submit", () => window.sessionStorage.setItem(DRAFT_SENT, key));
+}
+// Signing out on purpose forgets every draft of this browser.
+document.addEventListener("submit", (event) => {
+  if (!event.target.matches("form[action$='/logout/']")) return;
+  for (const key of Object.keys(window.localStorage)) {
+    if (key.startsWith("draft:")) window.localStorage.removeItem(key);
+  }
+});
