@@ -126,7 +126,7 @@ const sentKey = window.sessionStorage.getItem(DRAFT_SENT);
 if (sentKey) {
   const again = document.querySelector(`form[data-draft="${sentKey}"]`);
   const signIn = document.querySelector("form input[name=password]");
-  if (!signIn && !(again && document.getElementById("error-summary"))) {
+  if (!signIn && !again) { // neither the sign-in page nor the same form back (errors)
     window.localStorage.removeItem(sentKey);
     window.sessionStorage.removeItem(DRAFT_SENT);
   }

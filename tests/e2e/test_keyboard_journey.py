@@ -92,3 +92,59 @@ def test_the_announcement_is_in_french_too(new_context, live_server, demo):
             r"^25 sur 36 commandes, tri : Montant total, (croissant|décroissant), Page 1 sur 2$"
         )
     )
+
+
+def test_the_idle_warning_offers_to_stay_signed_in(page, live_server, demo):
+    page.clock.install()
+    _sign_in(page, live_server, "viewer@acme.example")
+    page.goto(url_for(live_server, "requests_inbox:create"))
+    dialog = page.locator("#session-warning")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("27:00")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("01:30")  # two minutes before the end of 30 idle minutes
+    expect(dialog).to_be_visible()
+    stay = dialog.get_by_role("button", name=re.compile("Stay signed in|Rester connecté"))
+    expect(stay).to_be_focused()  # a modal dialog: the keyboard is on its only action
+    with page.expect_response(lambda r: "/session/extend/" in r.url) as extended:
+        page.keyboard.press("Enter")
+    assert extended.value.status == 204
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("27:00")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("03:30")
+    expect(dialog).to_be_visible()
+    page.clock.run_for("02:00")  # nothing done: the session is over, the dialog says so
+    expect(
+        dialog.get_by_role("link", name=re.compile("Sign in again|Se reconnecter"))
+    ).to_be_visible()
+    expect(stay).to_be_hidden()
+
+
+def test_nothing_typed_is_lost_when_the_session_ends(page, live_server, demo):
+    _sign_in(page, live_server, "viewer@acme.example")
+    page.goto(url_for(live_server, "requests_inbox:create"))
+    form = page.locator("form[data-draft]")
+    subject = form.locator("input[name=subject]")
+    body = form.locator("textarea[name=message]")
+    subject.fill("Invoice FR-INV-2026100 twice")
+    body.fill("We received this invoice twice; please cancel one.")
+    page.context.clear_cookies(name="sessionid")  # the session ends while writing
+    form.locator("[type=submit]").click()
+    expect(page).to_have_url(re.compile("/accounts/login/"))
+    page.locator("input[name=login]").fill("viewer@acme.example")
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(url_for(live_server, "requests_inbox:create"))
+    expect(subject).to_have_value("Invoice FR-INV-2026100 twice")
+    expect(body).to_have_value("We received this invoice twice; please cancel one.")
+    # Sent: the draft is forgotten.
+    topic = form.locator("select[name=category]")
+    if topic.count():
+        topic.select_option(index=1)
+    form.locator("[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/requests/CS-"))
+    page.goto(url_for(live_server, "requests_inbox:create"))
+    expect(subject).to_have_value("")
+    expect(body).to_have_value("")
