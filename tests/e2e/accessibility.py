@@ -37,9 +37,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
-AXE_SOURCE = (Path(__file__).resolve().parent / "vendor/axe/axe.min.js").read_text(
-    encoding="utf-8"
-)
+AXE_SOURCE = (Path(__file__).resolve().parent / "vendor/axe/axe.min.js").read_text(encoding="utf-8")
 WAIT_FOR_REPORT_S = 15.0
 
 # In the page: summarise the violations that fail a test (impact serious or critical).
