@@ -58,7 +58,7 @@ if (!CSS.supports("selector(::details-content)")) {
 
 // A page with form errors starts on its error summary (autofocus does it where supported).
 const errorSummary = document.getElementById("error-summary");
-if (errorSummary && document.activeElement !== errorSummary) errorSummary.focus();
+if (errorSummary && (!document.activeElement || document.activeElement === document.body)) errorSummary.focus();
 
 // Lists updated by htmx (search, sort, page): one short polite announcement of the
 // result, and the focus on the result count when the control that asked is gone
@@ -152,4 +152,14 @@ document.addEventListener("submit", (event) => {
   for (const key of Object.keys(window.localStorage)) {
     if (key.startsWith("draft:")) window.localStorage.removeItem(key);
   }
+});
+
+// A link of the error summary puts the keyboard in its field, not only the view.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".error-summary a[href^='#']");
+  const field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) return;
+  event.preventDefault();
+  field.focus();
+  field.scrollIntoView({ block: "center" });
 });

@@ -148,3 +148,94 @@ def test_nothing_typed_is_lost_when_the_session_ends(page, live_server, demo):
     page.goto(url_for(live_server, "requests_inbox:create"))
     expect(subject).to_have_value("")
     expect(body).to_have_value("")
+
+
+def _english(page):
+    if page.locator("html").get_attribute("lang") != "en":
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def _focused_text(page) -> str:
+    return page.evaluate("() => document.activeElement.textContent.trim()")
+
+
+def test_home_to_invoice_approve_and_dispute_with_the_keyboard(page, live_server, demo):
+    _sign_in(page, live_server)
+    _english(page)
+    page.goto(url_for(live_server, "portal:home"))
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+
+    # Home: the figure link says what it counts, and leads to those invoices.
+    to_verify = page.get_by_role("link", name=re.compile(r"^\d+ Invoices to verify$"))
+    _tab_to(page, to_verify)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/invoices/\?approval=to_verify"))
+    first = page.locator("table.invoice-list tbody tr a").first
+    number = first.inner_text()
+    _tab_to(page, first)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(number)
+
+    # Reject without a comment: the error summary has the focus and leads to the field.
+    reject = page.get_by_role("button", name="Reject")
+    _tab_to(page, reject)
+    page.keyboard.press("Enter")
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile("^Error: "))
+    page.keyboard.press("Tab")
+    expect(summary.get_by_role("link")).to_be_focused()
+    page.keyboard.press("Enter")
+    comment = page.get_by_role("textbox", name=re.compile("Comment"))
+    expect(comment).to_be_focused()
+    expect(comment).to_have_attribute("aria-invalid", "true")
+    expect(comment).to_have_accessible_description(re.compile("say why"))
+    page.keyboard.type("Checked against the delivery note.")
+    approve = page.get_by_role("button", name="Approve")
+    _tab_to(page, approve)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text(f"Invoice {number} is approved.")
+
+    # Dispute another invoice: lines with Space, the reason typed, sent with Enter.
+    page.goto(url_for(live_server, "invoices:list", query="approval=to_verify"))
+    other = page.locator("table.invoice-list tbody tr a").first
+    other_number = other.inner_text()
+    _tab_to(page, other)
+    page.keyboard.press("Enter")
+    dispute = page.get_by_role("link", name="Dispute")
+    _tab_to(page, dispute)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Dispute invoice {other_number}")
+    first_line = page.get_by_role("checkbox").first
+    _tab_to(page, first_line)
+    page.keyboard.press("Space")
+    expect(first_line).to_be_checked()
+    _tab_to(page, page.get_by_role("textbox", name="What is wrong?"))
+    page.keyboard.type("Line 1 was not delivered.")
+    _tab_to(page, page.get_by_role("button", name="Send the dispute"))
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("disputed")
+
+
+def test_write_to_us_with_an_attachment_with_the_keyboard(page, live_server, demo, tmp_path):
+    attachment = tmp_path / "delivery-note.pdf"
+    attachment.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    _sign_in(page, live_server, "viewer@acme.example")
+    _english(page)
+    page.goto(url_for(live_server, "requests_inbox:create"))
+    form = page.locator("form[data-draft]")
+    _tab_to(page, form.get_by_label("Subject"))
+    page.keyboard.type("Missing delivery note")
+    _tab_to(page, form.get_by_label("Message"))
+    page.keyboard.type("Please find the delivery note attached.")
+    files = form.get_by_label("Attachments")
+    _tab_to(page, files)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(attachment))
+    _tab_to(page, form.get_by_role("button", name="Send"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/requests/CS-"))
+    expect(page.get_by_role("main")).to_contain_text("delivery-note.pdf")
