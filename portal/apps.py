@@ -1,18 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.staticfiles.apps import StaticFilesConfig
 from django.utils.translation import gettext_lazy as _
-
-
-class PortalStaticFilesConfig(StaticFilesConfig):
-    """collectstatic leaves out what browsers never load: the PDF stylesheet and its fonts
-    (WeasyPrint reads them from the source folder, portal/documents.py)."""
-
-    ignore_patterns = [
-        *StaticFilesConfig.ignore_patterns,
-        "css/print-document.css",
-        "vendor/fonts/*",
-        "README.md",
-    ]
 
 
 class PortalConfig(AppConfig):

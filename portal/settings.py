@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "portal.apps.PortalStaticFilesConfig",  # django.contrib.staticfiles, without PDF-only files
+    "portal.static_files.PortalStaticFilesConfig",  # django.contrib.staticfiles, without PDF-only files
     "django.contrib.humanize",
     "allauth",
     "allauth.account",

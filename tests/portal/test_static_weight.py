@@ -37,3 +37,12 @@ def test_what_every_page_loads_is_served_compressed(collected, name):
         compressed = collected / f"{name}{suffix}"
         assert compressed.exists(), f"{name}{suffix} missing: whitenoise would send it uncompressed"
         assert compressed.stat().st_size < plain * 0.45
+
+
+def test_the_portal_app_keeps_its_own_config():
+    """The staticfiles config lives apart: portal's ready() (cache and security signals) runs."""
+    from django.apps import apps
+
+    from portal.apps import PortalConfig
+
+    assert isinstance(apps.get_app_config("portal"), PortalConfig)
