@@ -186,7 +186,13 @@ def _reference_url(company: Any, kind: str, text: str) -> str:
 
 @app_view(App.INVOICES)
 def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
-    invoice = _invoice(request, number)
+    return _detail_page(request, _invoice(request, number))
+
+
+def _detail_page(
+    request: HttpRequest, invoice: Invoice, decision_form: DecisionForm | None = None
+) -> HttpResponse:
+    """The invoice page; with a decision form in error, shown again with its message (400)."""
     lines = list(invoice.lines.all())
     is_admin = bool(request.membership and request.membership.is_company_admin)
     links = invoice.share_links.select_related("created_by")
@@ -214,12 +220,13 @@ def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_decide": can_approve
         and invoice.approval_status == ApprovalStatus.TO_VERIFY
         and not invoice.is_disputed,
-        "decision_form": DecisionForm(initial={"version": invoice.version}),
+        "decision_form": decision_form or DecisionForm(initial={"version": invoice.version}),
         "order_url": _reference_url(request.company, "orders", invoice.order_number),
         "contract_url": _reference_url(request.company, "contracts", invoice.contract_number),
         "approval_label": approval_label(invoice),
     }
-    return render(request, "invoices/invoice_detail.html", context)
+    status = 400 if decision_form is not None and decision_form.errors else 200
+    return render(request, "invoices/invoice_detail.html", context, status=status)
 
 
 @app_view(App.INVOICES)
@@ -309,6 +316,9 @@ def invoice_decide(request: HttpRequest, number: str) -> HttpResponse:
             version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
+        if exc.code == "comment_required":  # the comment field says what is missing
+            form.add_error("comment", exc)
+            return _detail_page(request, _invoice(request, number), decision_form=form)
         messages.error(request, " ".join(exc.messages))
         return redirect(invoice)
     if decided.approval_status == ApprovalStatus.APPROVED:

@@ -1,9 +1,11 @@
+import time
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 
 from portal.applications import CATALOGUE
+from portal.middleware import REFRESHED_AT_KEY
 from portal.models import Membership
 
 
@@ -18,7 +20,15 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         if memberships is None:  # a request that did not go through the middleware
             memberships = Membership.objects.filter(user=request.user).select_related("company")
         companies = [m.company for m in memberships]
+    idle_left = None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and hasattr(request, "session"):
+        refreshed = int(request.session.get(REFRESHED_AT_KEY, 0)) or int(time.time())
+        idle_left = max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - refreshed))
     return {
+        "session_idle_left": idle_left,  # seconds before the idle sign-out (the warning's clock)
+        # ... after a request made from the page (the expiry moves at most once a minute)
+        "session_idle_full": settings.SESSION_COOKIE_AGE - settings.SESSION_REFRESH_SECONDS,
         "PORTAL_BRAND": settings.PORTAL_BRAND,
         "PORTAL_ID_NAME": settings.PORTAL_ID_NAME,
         "nav_apps": nav,

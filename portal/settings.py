@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "portal.static_files.PortalStaticFilesConfig",  # django.contrib.staticfiles, without PDF-only files
     "django.contrib.humanize",
     "allauth",
     "allauth.account",

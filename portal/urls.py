@@ -12,6 +12,7 @@ portal_patterns = [
     path("files/", job_views.job_list, name="jobs"),
     path("files/<int:pk>/", job_views.job_detail, name="job"),
     path("files/<int:pk>/download/", job_views.job_download, name="job_download"),
+    path("session/extend/", views.session_extend, name="session_extend"),
 ]
 
 urlpatterns = [

@@ -22,6 +22,10 @@ failing nodes and the URL. The same watch fails the test on a Content Security
 Policy violation reported by the browser (inline script or style attribute) and
 on an uncaught JavaScript error: CSP stays enforced in the browser tests (init
 scripts and DevTools evaluation are not subject to it).
+
+The same watch fails the test when an `aria-describedby`, `aria-labelledby` or
+`aria-controls` attribute names an id that is not in the page (a help text or an
+error message that screen readers would never announce); axe does not check it.
 """
 
 from __future__ import annotations
@@ -33,19 +37,32 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
-AXE_SOURCE = (Path(__file__).resolve().parents[2] / "static/vendor/axe/axe.min.js").read_text(
-    encoding="utf-8"
-)
+AXE_SOURCE = (Path(__file__).resolve().parent / "vendor/axe/axe.min.js").read_text(encoding="utf-8")
 WAIT_FOR_REPORT_S = 15.0
 
 # In the page: summarise the violations that fail a test (impact serious or critical).
-_SUMMARY = """
+_SUMMARY = r"""
 window.__portalAxeSummary = (results) => results.violations
   .filter((v) => ["serious", "critical"].includes(v.impact))
   .map((v) => ({
     id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
     nodes: v.nodes.slice(0, 5).map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
   }));
+// Every id named by aria-describedby / aria-labelledby / aria-controls must exist.
+window.__portalBrokenRefs = () => {
+  const broken = [];
+  for (const attr of ["aria-describedby", "aria-labelledby", "aria-controls"]) {
+    for (const el of document.querySelectorAll(`[${attr}]`)) {
+      for (const id of el.getAttribute(attr).split(/\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) {
+          const name = el.id ? `#${el.id}` : (el.getAttribute("name") ? `[name=${el.getAttribute("name")}]` : "");
+          broken.push(`${el.tagName.toLowerCase()}${name} ${attr}="${id}": no element has this id`);
+        }
+      }
+    }
+  }
+  return broken;
+};
 """
 
 # Every top-level document: announce itself, then run axe once its DOM and stylesheets are
@@ -74,7 +91,7 @@ _RUNNER = """
     try {
       await stylesheets();
       const results = await window.axe.run(document, {resultTypes: ["violations"]});
-      report({violations: window.__portalAxeSummary(results)});
+      report({violations: window.__portalAxeSummary(results), brokenRefs: window.__portalBrokenRefs()});
     } catch (error) {
       report({error: String(error)});
     }
@@ -90,7 +107,8 @@ _RUNNER = """
 _FINAL_RUN = """
 async () => {
   if (document.contentType !== "text/html" || !location.protocol.startsWith("http")) { return null; }
-  return window.__portalAxeSummary(await window.axe.run(document, {resultTypes: ["violations"]}));
+  const results = await window.axe.run(document, {resultTypes: ["violations"]});
+  return {violations: window.__portalAxeSummary(results), brokenRefs: window.__portalBrokenRefs()};
 }
 """
 
@@ -98,7 +116,7 @@ async () => {
 @dataclass
 class Finding:
     url: str
-    kind: str  # "axe", "csp", "javascript", "unchecked"
+    kind: str  # "axe", "aria-ref", "csp", "javascript", "unchecked"
     detail: str
 
 
@@ -142,7 +160,7 @@ class ContextWatch:
         if "error" in data:
             self.findings.append(Finding(data["url"], "unchecked", data["error"]))
             return
-        self._record(data["url"], data["violations"])
+        self._record(data["url"], data["violations"], data.get("brokenRefs", []))
 
     def _on_console(self, message) -> None:
         if message.type == "error" and "Content Security Policy" in message.text:
@@ -174,8 +192,11 @@ class ContextWatch:
             self.findings.append(Finding(url, "unchecked", "axe did not report in time"))
             self._pending[page] = None
 
-    def _record(self, url: str, violations: list[dict]) -> None:
+    def _record(self, url: str, violations: list[dict], broken_refs: list[str] = ()) -> None:
         self.checked.append(url)
+        for detail in broken_refs:
+            if not any(f.url == url and f.detail == detail for f in self.findings):
+                self.findings.append(Finding(url, "aria-ref", detail))
         for v in violations:
             nodes = "\n".join(f"      - {n['target']}: {n['summary']}" for n in v["nodes"])
             more = f"\n      (+{v['count'] - len(v['nodes'])} more nodes)" if v["count"] > 5 else ""
@@ -192,12 +213,12 @@ class ContextWatch:
                 continue
             self._wait_for_reports(page)
             try:
-                violations = page.evaluate(_FINAL_RUN)
+                result = page.evaluate(_FINAL_RUN)
             except PlaywrightError as exc:
                 self.findings.append(Finding(page.url, "unchecked", f"axe could not run: {exc}"))
                 continue
-            if violations is not None:
-                self._record(page.url, violations)
+            if result is not None:
+                self._record(page.url, result["violations"], result["brokenRefs"])
 
 
 def report(watches: list[ContextWatch]) -> str:

@@ -36,3 +36,23 @@ def test_inline_style_and_script_errors_are_reported(browser, live_server):
     context.close()
     assert "[csp]" in problems
     assert "boom from the page" in problems
+
+
+def test_an_aria_reference_to_a_missing_id_is_reported(browser, live_server):
+    context = browser.new_context()
+    watch = ContextWatch(context).attach()
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.evaluate(
+        """() => {
+          const input = document.createElement("input");
+          input.id = "id_reference";
+          input.setAttribute("aria-label", "Reference");
+          input.setAttribute("aria-describedby", "id_reference_helptext");
+          document.querySelector("main").append(input);
+        }"""
+    )
+    problems = report([watch])
+    context.close()
+    assert "[aria-ref]" in problems
+    assert 'input#id_reference aria-describedby="id_reference_helptext"' in problems

@@ -193,6 +193,7 @@ def test_home_fits_a_phone_screen(new_context, live_server, e2e_world):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways on a phone ({width}px wide)"
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.locator("summary", has_text="Menu").click()  # the compact header's menu button
     page.locator(".user-menu summary").click()
     expect(
         page.get_by_role("navigation", name="Your account").get_by_role("link", name="My company")

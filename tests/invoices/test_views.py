@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -297,3 +298,32 @@ def test_kept_totals_follow_a_change_at_once_and_differ_per_selection(
     with django_capture_on_commit_callbacks(execute=True):
         InvoiceFactory(company=company, payment_status=PaymentStatus.PAID)
     assert eur() == 2 and eur(payment="paid") == 1 and eur(payment="open") == 1
+
+
+@pytest.mark.parametrize(
+    "language, title, summary",
+    [("en", "Error:", "Please correct"), ("fr", "Erreur :", "Veuillez corriger")],
+)
+def test_reject_without_a_comment_marks_the_comment_field(
+    client, approver, company, language, title, summary
+):
+    invoice = InvoiceFactory(company=company)
+    approver.preferred_language = language
+    approver.save(update_fields=["preferred_language"])
+    approver_client = login(client, approver, company)
+    response = approver_client.post(
+        reverse("invoices:decide", args=[invoice.number]),
+        {"decision": "reject", "version": invoice.version, "comment": "  "},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400
+    html = response.text
+    textarea = re.search(r"<textarea[^>]*name=\"comment\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in textarea
+    assert 'aria-describedby="id_comment_error"' in textarea
+    message = re.search(r'id="id_comment_error"[^>]*>(.*?)</ul>', html, flags=re.S).group(1)
+    assert message.strip()
+    assert re.search(r"<title>\s*" + re.escape(title), html)
+    assert summary in html and 'href="#id_comment"' in html
+    invoice.refresh_from_db()
+    assert invoice.approval_status == ApprovalStatus.TO_VERIFY

@@ -53,6 +53,7 @@ ROUTES = [
         ok=(302,),
     ),
     Route("portal:profile"),
+    Route("portal:session_extend", method="POST", ok=(204,)),
     Route("portal:help", public=True),
     Route("portal:my_company", company_admin=True),
     Route(
