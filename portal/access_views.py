@@ -87,12 +87,18 @@ def request_access(request: HttpRequest) -> HttpResponse:
                 form.add_error(field, error)
             else:
                 names = {"app": auth.get_app_display(), "company": auth.company.name}
-                if number:  # not named: the number may have been guessed
+                has_admins = Membership.objects.for_company(auth.company).admins().exists()
+                if number and has_admins:  # not named: the number may have been guessed
                     text = _(
                         "Your request for %(app)s has been sent. The company's administrators "
                         "decide and you will receive their answer by e-mail."
                     ) % {"app": auth.get_app_display()}
-                elif Membership.objects.for_company(auth.company).admins().exists():
+                elif number:
+                    text = _(
+                        "Your request has been sent: customer service will decide on your "
+                        "request for %(app)s and you will receive the answer by e-mail."
+                    ) % {"app": auth.get_app_display()}
+                elif has_admins:
                     text = _(
                         "Your request for %(app)s has been sent to %(company)s's administrators."
                     ) % names

@@ -56,7 +56,7 @@ AGENT_PERMISSIONS: frozenset[tuple[str, str]] = frozenset(
         "view_contract", "add_contract", "change_contract",
         "view_contractversion", "view_approvalstep", "view_signature", "view_contractevent",
         "view_signingauthority", "add_signingauthority", "change_signingauthority",
-        "view_calendarfeed",
+        "view_calendarfeed", "view_approvalpolicy",
     )]
     + [("inventory", code) for code in (
         "view_installeditem", "add_installeditem", "change_installeditem",

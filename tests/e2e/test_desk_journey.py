@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from portal.agents import make_agent
 from requests_inbox.models import Message, Request, Status
 from requests_inbox.services import request_submit
+from tests.conftest import login_agent
 from tests.e2e.browsing import url_for
 from tests.factories.portal import UserFactory
 
@@ -27,7 +28,7 @@ def agent_page(new_context, live_server, email, first, locale="en-GB"):
     make_agent([user])
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client = Client()
-    client.force_login(user)
+    login_agent(client, user)
     context = new_context(locale=locale)
     context.add_cookies(
         [

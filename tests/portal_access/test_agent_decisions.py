@@ -8,6 +8,7 @@ from django.urls import reverse
 from portal.agents import make_agent
 from portal.applications import App
 from portal.models import Authorization
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def agent_client(db):
     make_agent([agent])
     Authenticator.objects.create(user=agent, type=Authenticator.Type.TOTP, data={"secret": "x"})
     c = Client()
-    c.force_login(agent)
+    login_agent(c, agent)
     return c
 
 

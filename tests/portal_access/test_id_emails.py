@@ -93,6 +93,8 @@ def test_change_notifications(language, prefix):
 def test_verification(language, signup):
     user = UserFactory(first_name="Nina", last_name="Petit", preferred_language=language)
     address = EmailAddress.objects.get(user=user)
+    address.verified = False  # a verification goes to an address not verified yet
+    address.save(update_fields=["verified"])
     request = _request(language)
     with request_context(request):
         AccountAdapter().send_confirmation_mail(

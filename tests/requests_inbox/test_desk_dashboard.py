@@ -12,6 +12,7 @@ from django.utils import timezone
 from requests_inbox.desk_figures import desk_figures
 from requests_inbox.models import Message, Request
 from requests_inbox.services import request_assign, request_rate, request_reply, request_submit
+from tests.conftest import login_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_figures_match_the_rows(company, viewer, agent):
 def test_dashboard_page_and_csv_export(company, viewer, agent):
     request_submit(company=company, user=viewer, category="other", subject="Q", message="Hi")
     client = Client()
-    client.force_login(agent)
+    login_agent(client, agent)
     queue = client.get(reverse("admin:requests_inbox_request_changelist")).content.decode()
     url = reverse("admin:requests_inbox_request_dashboard")
     assert url in queue

@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.admin_audit import change_values
 from requests_inbox.models import Message, Request, Status
 from requests_inbox.services import request_customer_reply, request_reply, request_submit
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def bob(db):
 
 def signed_in(user):
     c = Client()
-    c.force_login(user)
+    login_agent(c, user)
     return c
 
 

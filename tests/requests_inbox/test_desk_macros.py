@@ -7,6 +7,7 @@ from django.urls import reverse
 from requests_inbox.canned import canned_answer_text, canned_answers_for
 from requests_inbox.models import CannedAnswer
 from requests_inbox.services import request_submit
+from tests.conftest import login_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_placeholders_are_filled_and_nothing_else_is_evaluated(request_fr, agent
 
 def test_agent_inserts_a_macro_into_the_reply_and_keeps_the_macros(agent, request_fr):
     client = Client()
-    client.force_login(agent)
+    login_agent(client, agent)
     add = client.post(
         reverse("admin:requests_inbox_cannedanswer_add"),
         {

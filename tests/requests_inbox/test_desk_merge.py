@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from requests_inbox.models import Message, Request, Status
 from requests_inbox.services import request_merge, request_submit
+from tests.conftest import login_agent
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_merge_from_the_queue_after_confirmation(
     first = submit(company, viewer, "Toner", "Two cartridges please")
     second = submit(company, viewer, "Toner again", "Did you get my request?")
     client = Client()
-    client.force_login(agent)
+    login_agent(client, agent)
     data = {"action": "merge_duplicates", "_selected_action": [second.pk, first.pk]}
     page = client.post(QUEUE, data).content.decode()
     assert f"The conversation continues in {first.number}" in page and second.number in page

@@ -19,6 +19,7 @@ from requests_inbox.services import (
     request_reply,
     request_submit,
 )
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def bob(db):
 @pytest.fixture
 def alice_client(agent):
     c = Client()
-    c.force_login(agent)
+    login_agent(c, agent)
     return c
 
 
