@@ -111,3 +111,16 @@ def login_agent(client, user):
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
     return client
+
+
+def get_following_job(client, url, params=None):
+    """GET `url`; when it starts a job (long work runs at once in tests), the job's file."""
+    from django.test import TestCase
+    from django.urls import reverse
+
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the job is handed over on commit
+        response = client.get(url, params or {})
+    if response.status_code == 302 and "/files/" in response["Location"]:
+        pk = int(response["Location"].rstrip("/").rsplit("/", 1)[-1])
+        response = client.get(reverse("portal:job_download", kwargs={"pk": pk}))
+    return response

@@ -23,7 +23,7 @@ def test_search_finds_by_any_case_prefix_or_part(viewer_client, company, other_c
     assert numbers(viewer_client.get(LIST, {"q": term})) == ["FR4500102"]
 
 
-@pytest.mark.parametrize("reference", ["fr4500102", " FR 4500102 ", "bpo-acme-77"])
+@pytest.mark.parametrize("reference", ["fr4500102", " FR 4500102 ", "Fr4500102"])
 def test_guest_lookup_ignores_case_and_spaces(client, company, reference, settings):
     from django.core.cache import caches
 
@@ -31,8 +31,12 @@ def test_guest_lookup_ignores_case_and_spaces(client, company, reference, settin
     OrderFactory(company=company, number="FR4500102", customer_po="BPO-ACME-77", status="shipped")
     response = client.post(
         reverse("orders:guest"),
-        {"customer_number": company.customer_number, "reference": reference},
+        {
+            "customer_number": company.customer_number,
+            "order_number": reference,
+            "proof": " bpo-acme-77 ",  # the second fact, in any case too
+        },
     )
     body = response.content.decode()
-    assert "FR4500102" in body or "BPO-ACME-77" in body
+    assert "FR4500102" in body
     assert "Shipped" in body

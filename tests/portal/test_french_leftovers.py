@@ -2,9 +2,11 @@
 lazy help texts, the English ZIP page without "p.m..". (Every page and e-mail is also
 scanned for English phrases by tests/security/test_french_everywhere.py.)"""
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from portal.models import Role
 from tests.conftest import login
@@ -82,11 +84,15 @@ def test_french_contract_pdf_has_the_french_brand(client, company):
 
 
 def test_english_zip_page_has_no_double_period(client, company):
-    from invoices.models import ZipJob
+    """The ZIP's job page in English: "Requested on 12/01/2026 9:40 p.m." has no "p.m.."."""
+    from portal.models import Job
 
     user = member(company, role=Role.VIEWER)
     login(client, user, company)
-    job = ZipJob.objects.create(company=company, user=user, numbers=["F1", "F2"])
-    page = client.get(reverse("invoices:zip", args=[job.pk])).content.decode()
-    assert "2 invoices, requested on" in page
-    assert ".." not in page.split("requested on", 1)[1].split("</p>", 1)[0]
+    evening = timezone.make_aware(datetime(2026, 11, 30, 21, 40))
+    job = Job.objects.create(
+        company=company, user=user, kind="invoices.zip", total=2, created_at=evening
+    )
+    page = client.get(reverse("portal:job", args=[job.pk])).content.decode()
+    assert "Requested on" in page
+    assert ".." not in page.split("Requested on", 1)[1].split("</p>", 1)[0]

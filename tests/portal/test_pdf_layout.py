@@ -24,7 +24,7 @@ from portal.applications import App
 from portal.documents import render_pdf_bytes
 from portal.models import Company, Role
 from statements.models import CreditNote, LedgerEntry
-from tests.conftest import login
+from tests.conftest import get_following_job, login
 from tests.factories.portal import member
 from tests.pdf_layout import outside_page
 
@@ -74,11 +74,7 @@ def demo(db, settings):
 
 
 def _download(client, url, params=None) -> bytes:
-    response = client.get(url, params or {})
-    if response.status_code == 302 and "/files/" in response["Location"]:
-        # a statement PDF is built by a job (run at once here): download the job's file
-        pk = int(response["Location"].rstrip("/").rsplit("/", 1)[-1])
-        response = client.get(reverse("portal:job_download", kwargs={"pk": pk}))
+    response = get_following_job(client, url, params)  # statement PDFs are built by a job
     assert response.status_code == 200, url
     assert response["Content-Type"] == "application/pdf", url
     return b"".join(response.streaming_content)

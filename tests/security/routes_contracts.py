@@ -67,7 +67,7 @@ ROUTES = [
     Route("contracts:calendar", app="contracts"),
     Route("contracts:signers", app="contracts", company_admin=True),
     Route("contracts:create", app="contracts", role="approver"),
-    Route("contracts:calendar_create", app="contracts", method="POST", ok=(302,)),
+    Route("contracts:calendar_create", app="contracts", method="POST", ok=(200,)),
     Route(
         "contracts:calendar_revoke",
         app="contracts",
