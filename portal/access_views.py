@@ -99,14 +99,18 @@ def request_access(request: HttpRequest) -> HttpResponse:
                         "request for %(app)s and you will receive the answer by e-mail."
                     ) % {"app": auth.get_app_display()}
                 elif has_admins:
-                    text = _(
-                        "Your request for %(app)s has been sent to %(company)s's administrators."
-                    ) % names
+                    text = (
+                        _("Your request for %(app)s has been sent to %(company)s's administrators.")
+                        % names
+                    )
                 else:
-                    text = _(
-                        "%(company)s has no administrator in the portal yet: customer service "
-                        "will decide on your request for %(app)s."
-                    ) % names
+                    text = (
+                        _(
+                            "%(company)s has no administrator in the portal yet: customer service "
+                            "will decide on your request for %(app)s."
+                        )
+                        % names
+                    )
                 messages.success(request, text)
                 return redirect(f"{reverse('portal:request_access')}?app={auth.app}")
     pending = None

@@ -317,6 +317,7 @@ class NotificationAdmin(GuardedAdminMixin, admin.ModelAdmin):
             text = f"{exc.__class__.__name__}: {exc}"
         return format_html('<pre style="white-space:pre-wrap">{}</pre>', text)
 
+
 @admin.register(Job)
 class JobAdmin(GuardedAdminMixin, admin.ModelAdmin):
     """Background jobs, read-only: agents see what is waiting, running or failed (and why)."""

@@ -176,6 +176,8 @@ def redis_caches(url: str, *, timeout: float = 2) -> dict[str, dict[str, Any]]:
             "OPTIONS": timeouts,
         },
     }
+
+
 def json_mapping(name: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
     """A JSON object (e.g. per-country settings); anything else is an error naming the variable."""
     import json

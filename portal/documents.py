@@ -133,7 +133,9 @@ def layout_version() -> str:
 
 def storage_name(key: str, *, language: str, version: str) -> str:
     layout = layout_version()
-    digest = hashlib.sha256(f"{key}|{language}|{version}|{layout}|{LAYOUT_VERSION}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(
+        f"{key}|{language}|{version}|{layout}|{LAYOUT_VERSION}".encode()
+    ).hexdigest()[:24]
     safe_key = "".join(c if c.isalnum() or c in "-_/" else "-" for c in key)
     return f"documents/{safe_key}-{language}-{digest}.pdf"
 

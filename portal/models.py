@@ -216,6 +216,7 @@ class Company(models.Model):
     @property
     def report_domains(self) -> list[str]:
         return [d.strip().lower() for d in self.report_email_domains.split() if d.strip()]
+
     def postal_address(self, language: str | None = None) -> PostalAddress:
         return PostalAddress(
             street=self.street,

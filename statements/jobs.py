@@ -59,7 +59,10 @@ def build_pdf(job: Job, progress: Progress) -> Result:
     )
     context = statement_document_context(query, today=timezone.localdate(), lines=True)
     context.update(
-        company=job.company, account=account, currency=query.currency, supplier=supplier(job.company)
+        company=job.company,
+        account=account,
+        currency=query.currency,
+        supplier=supplier(job.company),
     )
     data = render_pdf_bytes(TEMPLATE, context, language=job.language)
     progress(1)
