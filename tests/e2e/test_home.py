@@ -116,7 +116,9 @@ def test_home_offers_only_the_country_applications_and_access_requests(page, liv
     expect(tiles).to_have_count(3)
     expect(page.get_by_role("main")).not_to_contain_text("Contracts OnLine")
     expect(
-        tiles.filter(has_text="Order Status Online").get_by_role("link", name=re.compile("Open"))
+        tiles.filter(has_text="Order Status Online").get_by_role(
+            "link", name=re.compile("^Open Order Status Online")
+        )
     ).to_be_visible()
     invoices = tiles.filter(has_text="Invoices On-Line")
     expect(invoices.get_by_role("link", name=re.compile("Request access"))).to_have_attribute(
