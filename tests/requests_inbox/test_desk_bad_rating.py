@@ -1,6 +1,8 @@
 """A "Bad" rating puts the request back in the team's hands and tells them by e-mail."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from requests_inbox.models import Status
 from requests_inbox.services import (
@@ -10,6 +12,7 @@ from requests_inbox.services import (
     request_reply,
     request_submit,
 )
+from tests.conftest import login_agent
 from tests.factories.portal import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +121,19 @@ def test_rating_bad_again_does_not_alert_twice(
         request_rate(request=req, user=viewer, rating="bad", comment="Still nothing")
     req.refresh_from_db()
     assert req.rating_comment == "Still nothing" and mailoutbox == []
+
+
+def test_the_agent_finds_it_in_the_queue_waiting_for_us_with_the_rating_shown(
+    company, viewer, agent
+):
+    req = answered(company, viewer, agent)
+    client = Client()
+    login_agent(client, agent)
+    queue = reverse("admin:requests_inbox_request_changelist")
+    assert req.number not in client.get(queue).content.decode()  # answered: customer's turn
+    request_rate(request=req, user=viewer, rating="bad", comment="Nothing arrived")
+    page = client.get(queue).content.decode()
+    assert req.number in page and 'class="request-rating-bad"' in page
+    detail = client.get(reverse("admin:requests_inbox_request_change", args=[req.pk]))
+    assert "Reopened by a bad rating" in detail.content.decode()
+    assert "Nothing arrived" in detail.content.decode()
