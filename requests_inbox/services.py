@@ -27,7 +27,7 @@ from portal.models import Company, Event, StoredFile, Topic, User
 from portal.notify import absolute_url, notify
 from portal.references import reference_kinds, resolve_reference
 from portal.time_zones import country_zone
-from requests_inbox.desk_alerts import ASSIGNED, NEW, REPLY, alert_agents
+from requests_inbox.desk_alerts import ASSIGNED, BAD_RATING, NEW, REPLY, alert_agents
 from requests_inbox.models import (
     AUTO_CLOSE_AFTER,
     WAITING_FOR_AGENT,
@@ -349,7 +349,11 @@ def request_reopen(*, request: Request, user: User) -> Request:
 @transaction.atomic
 def request_rate(*, request: Request, user: User, rating: str, comment: str = "") -> Request:
     """Satisfaction after an answer; a later rating replaces the earlier one. Only the
-    requester rates: a colleague (a company administrator sees every request) cannot."""
+    requester rates: a colleague (a company administrator sees every request) cannot.
+
+    A rating that turns bad puts the request back in progress for the team (a closed one
+    too: the team decides, the customer's 30-day reopening window does not apply) and
+    alerts the assignee and the queue. Rating bad again only updates the comment."""
     if user.pk != request.requester_id:
         raise ValidationError(
             _("Only the person who wrote the request can rate the answer."), code="not_requester"
@@ -361,10 +365,19 @@ def request_rate(*, request: Request, user: User, rating: str, comment: str = ""
         raise ValidationError(
             _("You can rate the answer once customer service has answered."), code="not_answered"
         )
+    turned_bad = rating == Rating.BAD and request.rating != Rating.BAD
+    now = timezone.now()
     request.rating = rating
     request.rating_comment = (comment or "").strip()[:2000]
-    request.rated_at = timezone.now()
+    request.rated_at = now
+    if turned_bad and request.status not in WAITING_FOR_AGENT:
+        _set_status(
+            request, Status.IN_PROGRESS, actor=user, note=gettext_noop("Reopened by a bad rating")
+        )
+        request.due_at = answer_due(request.company, now)
     request.save()
+    if turned_bad:
+        alert_agents(request, kind=BAD_RATING, excerpt=request.rating_comment)
     return request
 
 
