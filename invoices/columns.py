@@ -7,6 +7,10 @@ from invoices.models import ApprovalStatus, Invoice, PaymentStatus
 from portal.exports import Column
 
 
+def _currency(invoice: Invoice) -> str:
+    return invoice.currency
+
+
 def invoice_columns(disputed: set[str] | None = None) -> list[Column]:
     """The export's columns. Status labels are translated once per export, not per row
     (get_FOO_display hashes lazy choices on every call: the slowest part of a 100k export)."""
@@ -27,11 +31,14 @@ def invoice_columns(disputed: set[str] | None = None) -> list[Column]:
         Column(gettext_lazy("Issue date"), lambda i: i.issue_date),
         Column(gettext_lazy("Due date"), lambda i: i.due_date),
         Column(gettext_lazy("Currency"), lambda i: i.currency),
-        Column(gettext_lazy("Subtotal"), lambda i: i.subtotal),
-        Column(gettext_lazy("Tax"), lambda i: i.tax_total),
-        Column(gettext_lazy("Total"), lambda i: i.total),
-        Column(gettext_lazy("Amount paid"), lambda i: i.amount_paid),
-        Column(gettext_lazy("Open amount"), lambda i: i.open_amount),
+        Column(gettext_lazy("Subtotal"), lambda i: i.subtotal, currency=_currency),
+        Column(gettext_lazy("Tax"), lambda i: i.tax_total, currency=_currency),
+        # The list page totals these two per currency; the XLSX repeats its figures.
+        Column(gettext_lazy("Total"), lambda i: i.total, currency=_currency, total=True),
+        Column(gettext_lazy("Amount paid"), lambda i: i.amount_paid, currency=_currency),
+        Column(
+            gettext_lazy("Open amount"), lambda i: i.open_amount, currency=_currency, total=True
+        ),
         Column(gettext_lazy("Purchase order"), lambda i: i.po_number),
         Column(gettext_lazy("Order"), lambda i: i.order_number),
         Column(gettext_lazy("Contract"), lambda i: i.contract_number),

@@ -10,7 +10,8 @@ Both files speak the reader's language, so they open as numbers in Excel:
 - XLSX: a sheet named after its content, a bold frozen header row with an
   autofilter, column widths by type, amounts with a number format (and their
   currency when the column says which), dates as dates in the reader's order,
-  and a totals row for the columns the page totals (`Column(total=True)`).
+  and a totals row for the columns the page totals (`Column(total=True)`), one
+  per currency ("Total EUR", "Total USD") when the rows hold several currencies.
 """
 
 import csv
@@ -158,14 +159,19 @@ def xlsx_file(items: Iterable[Any], columns: list[Column], sheet: Any = None) ->
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     worksheet.append(header)
-    totals: list[Decimal] = [Decimal(0)] * len(columns)
+    # One totals row per currency (summing euros and dollars into one figure would
+    # be wrong): rows are grouped by the currency of their first totalled column.
+    totals: dict[str, list[Decimal]] = {}
+    totalled = [col for col in columns if col.total]
+    key_column = next((col for col in totalled if col.currency), None)
     count = 0
 
-    def cell_of(col: Column, item: Any, value: Any) -> Any:
+    def cell_of(col: Column, item: Any, value: Any, code: str | None = None) -> Any:
         if isinstance(value, (Decimal, float, int)) and not isinstance(value, bool):
             cell = WriteOnlyCell(worksheet, value=value)
             if isinstance(value, (Decimal, float)):
-                code = col.currency(item) if col.currency and item is not None else ""
+                if code is None:
+                    code = col.currency(item) if col.currency and item is not None else ""
                 cell.number_format = f'{AMOUNT_FORMAT} "{code}"' if code else AMOUNT_FORMAT
             return cell
         if isinstance(value, datetime):
@@ -185,20 +191,26 @@ def xlsx_file(items: Iterable[Any], columns: list[Column], sheet: Any = None) ->
 
     for item in all_items():
         values = [_cell(col.value(item)) for col in columns]
-        for i, (col, value) in enumerate(zip(columns, values, strict=True)):
-            if col.total and isinstance(value, (Decimal, int, float)):
-                totals[i] += Decimal(str(value))
+        if totalled:
+            key = str(key_column.currency(item) or "") if key_column else ""
+            sums = totals.setdefault(key, [Decimal(0)] * len(columns))
+            for i, (col, value) in enumerate(zip(columns, values, strict=True)):
+                if col.total and isinstance(value, (Decimal, int, float)):
+                    sums[i] += Decimal(str(value))
         worksheet.append(
             [cell_of(col, item, value) for col, value in zip(columns, values, strict=True)]
         )
         count += 1
-    if any(col.total for col in columns):
+    if totalled and not totals:
+        totals[""] = [Decimal(0)] * len(columns)
+    for code, sums in sorted(totals.items()):
+        label = _("Total %(currency)s") % {"currency": code} if len(totals) > 1 else _("Total")
         row = []
         for i, col in enumerate(columns):
             if col.total:
-                cell = cell_of(col, first, totals[i])
+                cell = cell_of(col, None, sums[i], code if col.currency else "")
             else:
-                cell = WriteOnlyCell(worksheet, value=_("Total") if i == 0 else None)
+                cell = WriteOnlyCell(worksheet, value=label if i == 0 else None)
             cell.font = Font(bold=True)
             row.append(cell)
         worksheet.append(row)

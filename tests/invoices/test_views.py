@@ -149,6 +149,33 @@ def test_xlsx_export(viewer_client, company):
     assert sheet["A2"].value == "X-9"
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_xlsx_export_has_the_page_totals_per_currency(client, company, language):
+    from openpyxl import load_workbook
+
+    InvoiceFactory(company=company, currency="EUR", total=Decimal("100.50"))
+    InvoiceFactory(
+        company=company, currency="EUR", total=Decimal("50.00"), amount_paid=Decimal("20.00")
+    )
+    InvoiceFactory(company=company, currency="USD", total=Decimal("7.00"))
+    login(client, member(company, email="reader@acme.test", preferred_language=language), company)
+    page = {row["currency"]: row for row in client.get(LIST).context["totals"]}
+    response = client.get(reverse("invoices:export"), {"fmt": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    total, open_amount = 7, 9  # the columns "Total" and "Open amount" (invoices/columns.py)
+    assert rows[0][0] == ("Invoice number" if language == "en" else "Numéro de facture")
+    assert len(rows) == 1 + 3 + 2  # header, the invoices, one totals row per currency
+    found = {row[0]: row for row in rows[-2:]}
+    assert set(found) == {"Total EUR", "Total USD"}
+    for currency, row in page.items():
+        line = found[f"Total {currency}"]
+        assert Decimal(str(line[total])) == row["sum_total"]
+        assert Decimal(str(line[open_amount])) == row["sum_open"]
+    cell = sheet.cell(row=5, column=total + 1)
+    assert cell.font.bold and '"EUR"' in cell.number_format
+
+
 def test_detail_of_another_company_or_unknown_is_404(viewer_client, company, other_company):
     theirs = InvoiceFactory(company=other_company)
     assert viewer_client.get(reverse("invoices:detail", args=[theirs.number])).status_code == 404

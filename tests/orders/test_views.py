@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -295,3 +296,17 @@ def test_country_column_is_not_sortable(viewer_client, company):
     assert "sort" in response.context["form"].errors
     assert "?sort=country" not in response.content.decode().replace("/orders/?sort=country", "")
     assert "?sort=number" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "11/26/2026"), ("fr", "26/11/2026")])
+def test_a_date_reads_the_same_on_the_list_and_the_order_page(client, company, language, shown):
+    """One date format per user: the list and the detail page agree (no "Nov. 26, 2026"
+    on one and "11/26/2026" on the other)."""
+    OrderFactory(company=company, number="D-1", ordered_on=datetime.date(2026, 11, 26))
+    login(client, member(company, email="d@acme.test", preferred_language=language), company)
+    listed = client.get(LIST).content.decode()
+    detail = client.get(reverse("orders:detail", kwargs={"number": "D-1"})).content.decode()
+    assert shown in listed
+    assert re.search(r"<dd>\s*" + re.escape(shown) + r"\s*</dd>", detail)
+    for long_form in ("Nov. 26, 2026", "November 26, 2026", "26 novembre 2026"):
+        assert long_form not in listed and long_form not in detail
