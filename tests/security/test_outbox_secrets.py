@@ -226,3 +226,42 @@ def test_a_requests_reply_address_is_made_at_send_time_and_still_threads_a_reply
     FakeImap.boxes = {"imap.cs.test": {1: reply.as_bytes()}}
     call_command("fetch_replies")
     assert Message.objects.filter(request=req, source=Message.Source.EMAIL).count() == 1
+
+
+def test_reply_addresses_kept_in_clear_by_earlier_versions_are_made_at_send_by_the_migration(
+    company, viewer, settings, mailoutbox
+):
+    import importlib
+
+    from django.apps import apps
+
+    from portal import notify
+    from requests_inbox.reply_address import reply_address
+
+    settings.REQUESTS_REPLY_TO = "requests@cs.test"
+    migration = importlib.import_module(
+        "requests_inbox.migrations.0007_outbox_reply_addresses_made_at_send"
+    )
+    address = reply_address("CS-2026-000042")
+    token = address.split(".", 1)[1].split("@")[0]
+
+    def old_row(status):
+        return Notification.objects.create(
+            event="request",
+            template="requests_inbox_acknowledgement",
+            recipient=viewer.email,
+            user=viewer,
+            company=company,
+            status=status,
+            context={"number": "CS-2026-000042", "subject": "Toner", "body": "Which model?"},
+            headers={"References": "<CS-2026-000042@cs.test>", "Reply-To": address},
+        )
+
+    sent, waiting = old_row(Notification.Status.SENT), old_row(Notification.Status.PENDING)
+    migration.reply_addresses_made_at_send(apps, None)
+    sent.refresh_from_db()
+    waiting.refresh_from_db()
+    assert token not in _stored(sent) and "Reply-To" not in sent.headers
+    assert sent.headers["References"] == "<CS-2026-000042@cs.test>"
+    assert token not in _stored(waiting) and waiting.status == Notification.Status.PENDING
+    assert notify.render(waiting).extra_headers["Reply-To"] == address  # still works when sent
