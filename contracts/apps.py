@@ -10,9 +10,14 @@ class ContractsConfig(AppConfig):
         from django.urls import reverse
         from django.utils.http import urlencode
 
+        from contracts.jobs import KINDS
         from contracts.models import Contract
         from portal.applications import App, Figure, register_home_figures
+        from portal.jobs import register_job
         from portal.references import register_reference
+
+        for kind in KINDS:
+            register_job(kind)
 
         register_reference(
             "contracts",

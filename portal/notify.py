@@ -7,9 +7,10 @@ with exponential backoff; the periodic sweep re-enqueues whatever is due, so a
 broker or SMTP outage delays mail but never loses it.
 
 No secret is kept in the outbox: a link that carries a token (password reset,
-e-mail verification, invoice share link) is stored as a recipe, a reference
-useless on its own (`made_at_send()`), and made by the maker registered for its
-kind when the row is sent. The admin shows the body with such links hidden.
+e-mail verification, invoice share link, a request's tokened Reply-To address) is
+stored as a recipe, a reference useless on its own (`made_at_send()`), and made by
+the maker registered for its kind when the row is sent (a header may carry its
+placeholder). The admin shows the body with such links hidden.
 """
 
 import html as html_lib
@@ -141,15 +142,26 @@ def _secret_values(row: Notification, recipe: dict[str, Any], reveal: bool) -> d
     return {name: hidden for name in recipe.get("names", [])}
 
 
-def _with_secrets(row: Notification, reveal: bool) -> dict[str, Any]:
-    """The row's context with its made-at-send values: real ones to send, hidden ones to show."""
-    context = {k: v for k, v in row.context.items() if k != MADE_AT_SEND}
+def _made_at_send(row: Notification, reveal: bool) -> dict[str, tuple[str, str]]:
+    """{name: (placeholder or "", value)} of the row's made-at-send values: real ones to
+    send, hidden ones to show."""
     recipe = row.context.get(MADE_AT_SEND)
     if not recipe:
-        return context
+        return {}
     placeholders = recipe.get("placeholders") or {}
-    for name, value in _secret_values(row, recipe, reveal).items():
-        marker = placeholders.get(name)
+    return {
+        name: (placeholders.get(name, ""), value)
+        for name, value in _secret_values(row, recipe, reveal).items()
+    }
+
+
+def _with_secrets(
+    row: Notification, reveal: bool, made: dict[str, tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """The row's context with its made-at-send values: real ones to send, hidden ones to show."""
+    context = {k: v for k, v in row.context.items() if k != MADE_AT_SEND}
+    made = _made_at_send(row, reveal) if made is None else made
+    for name, (marker, value) in made.items():
         if not marker:
             context[name] = value
             continue
@@ -159,9 +171,25 @@ def _with_secrets(row: Notification, reveal: bool) -> dict[str, Any]:
     return context
 
 
-def _render_context(row: Notification, *, reveal: bool) -> dict[str, Any]:
+def _headers(row: Notification, made: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The row's headers, a made-at-send marker (a request's tokened Reply-To) replaced."""
+    headers = {}
+    for key, value in row.headers.items():
+        value = str(value)
+        for marker, secret in made.values():
+            if marker and marker in value:
+                value = value.replace(marker, secret)
+        value = " ".join(value.split())  # no CR/LF in a header
+        if value:  # a made-at-send address may be off by now (answers by e-mail stopped)
+            headers[key] = value
+    return headers
+
+
+def _render_context(
+    row: Notification, *, reveal: bool, made: dict[str, tuple[str, str]] | None = None
+) -> dict[str, Any]:
     return {
-        **_with_secrets(row, reveal),
+        **_with_secrets(row, reveal, made),
         "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
         "brand": gettext_lazy(settings.PORTAL_BRAND),  # the default brand has a French name
         "id_name": settings.PORTAL_ID_NAME,
@@ -180,7 +208,8 @@ def render(row: Notification) -> EmailMultiAlternatives:
     """The e-mail of a row, its made-at-send links made now, in the recipient's zone."""
     from portal.time_zones import zone_for
 
-    context = _render_context(row, reveal=True)
+    made = _made_at_send(row, reveal=True)  # made once: a maker may replace a token
+    context = _render_context(row, reveal=True, made=made)
     with translation.override(row.language), timezone.override(zone_for(row.user, row.company)):
         subject = render_to_string(f"email/{row.template}.subject.txt", context)
         text = render_to_string(f"email/{row.template}.txt", context)
@@ -192,7 +221,7 @@ def render(row: Notification) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.recipient],
-        headers={k: " ".join(str(v).split()) for k, v in row.headers.items()},
+        headers=_headers(row, made),
     )
     message.attach_alternative(html, "text/html")
     for item in row.attachments:

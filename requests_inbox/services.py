@@ -24,7 +24,7 @@ from django.utils.translation import gettext_noop
 from portal.business_days import add_business_days, calendar_code
 from portal.files import ATTACHMENTS, atomic_with_files, store_upload
 from portal.models import Company, Event, StoredFile, Topic, User
-from portal.notify import absolute_url, notify
+from portal.notify import absolute_url, made_at_send, notify
 from portal.references import reference_kinds, resolve_reference
 from portal.time_zones import country_zone
 from requests_inbox.desk_alerts import ASSIGNED, BAD_RATING, NEW, REPLY, alert_agents
@@ -147,17 +147,30 @@ def thread_id(number: str) -> str:
     return f"<{number}@{mail_domain()}>"
 
 
-def thread_headers(request: Request) -> dict[str, str]:
+REPLY_ADDRESS = "requests_inbox.reply_address"
+
+
+def reply_address_secrets(*, number: str) -> dict[str, str]:
+    """Made when the e-mail is sent: the request's own, unguessable reply address (its
+    token never lies in the outbox, which keeps the tracking number only)."""
+    return {"reply_to": reply_address(number)}
+
+
+def thread_headers(request: Request) -> tuple[dict[str, str], dict[str, Any] | None]:
+    """The threading headers of a request e-mail, and the recipe of its Reply-To."""
     root = thread_id(request.number)
     headers = {
         "Message-ID": f"<{request.number}.{uuid.uuid4().hex}@{mail_domain()}>",
         "In-Reply-To": root,
         "References": root,
     }
-    reply_to = reply_address(request.number)  # the request's own, unguessable address
-    if reply_to:
-        headers["Reply-To"] = reply_to
-    return headers
+    if not reply_address(request.number):
+        return headers, None
+    recipe = made_at_send(
+        REPLY_ADDRESS, names=["reply_to"], placeholders=True, number=request.number
+    )
+    headers["Reply-To"] = recipe["placeholders"]["reply_to"]
+    return headers, recipe
 
 
 def replies_by_email() -> bool:
@@ -177,13 +190,15 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
 
 
 def _notify_requester(request: Request, template: str, **extra: Any) -> None:
+    headers, recipe = thread_headers(request)
     notify(
         event=Event.REQUEST,
         template=template,
         recipient=request.requester,
         context=_context(request, **extra),
         company=request.company,
-        headers=thread_headers(request),
+        headers=headers,
+        made_at_send=recipe,
     )
 
 

@@ -12,17 +12,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.access import app_view
 from portal.applications import App
-from portal.exports import Column, export_response
 from portal.files import serve
+from portal.job_views import export_or_job
 from portal.models import StoredFile, Topic
 from portal.pagination import page_of
-from requests_inbox.forms import SORTS, RateForm, ReplyForm, RequestFilterForm, RequestForm
+from requests_inbox.forms import RateForm, ReplyForm, RequestFilterForm, RequestForm
+from requests_inbox.jobs import COLUMNS, EXPORT_KIND, filter_requests
 from requests_inbox.models import Message, Request, StatusChange
 from requests_inbox.services import (
     request_close,
@@ -37,17 +39,6 @@ PAGE_SIZE = 25
 FILES_AGAIN = gettext_lazy(
     "For your security, files are not kept when the form has errors: please choose them again."
 )
-
-COLUMNS = [
-    Column(header=gettext_lazy("Tracking number"), value=lambda r: r.number),
-    Column(header=gettext_lazy("Subject"), value=lambda r: r.subject),
-    Column(header=gettext_lazy("Category"), value=lambda r: r.get_category_display()),
-    Column(header=gettext_lazy("Reference"), value=lambda r: r.reference),
-    Column(header=gettext_lazy("Status"), value=lambda r: r.get_status_display()),
-    Column(header=gettext_lazy("Created"), value=lambda r: r.created_at),
-    Column(header=gettext_lazy("Answer expected by"), value=lambda r: r.due_at),
-    Column(header=gettext_lazy("Requester"), value=lambda r: r.requester.email),
-]
 
 
 FILE_ERRORS = {
@@ -94,22 +85,7 @@ def get_visible(request: HttpRequest, number: str) -> Request:
 
 
 def filtered(request: HttpRequest) -> tuple[RequestFilterForm, QuerySet[Request], str]:
-    form = RequestFilterForm(request.GET or None)
-    qs = visible_requests(request).select_related("requester")
-    sort = "-created"
-    if form.is_valid():
-        data = form.cleaned_data
-        qs = qs.search(data["q"])
-        if data["status"]:
-            qs = qs.filter(status=data["status"])
-        if data["category"]:
-            qs = qs.filter(category=data["category"])
-        if data["created_from"]:
-            qs = qs.filter(created_at__date__gte=data["created_from"])
-        if data["created_to"]:
-            qs = qs.filter(created_at__date__lte=data["created_to"])
-        sort = data["sort"] or sort
-    return form, qs.order_by(*SORTS[sort]), sort
+    return filter_requests(visible_requests(request), request.GET)
 
 
 @app_view(APP)
@@ -163,13 +139,25 @@ def paginate(request: HttpRequest, qs: QuerySet) -> Any:
 
 @app_view(APP)
 def request_export(request: HttpRequest) -> HttpResponse:
-    """CSV or XLSX (`?fmt=`) of the current selection (same filters as the list)."""
+    """CSV or XLSX (`?fmt=`) of the current selection (same filters as the list); beyond
+    EXPORT_DIRECT_MAX_ROWS a worker builds it (portal.jobs)."""
     fmt = request.GET.get("fmt", "csv")
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    _form, qs, _sort = filtered(request)
-    return export_response(
-        fmt, qs.iterator(chunk_size=2000), COLUMNS, "my-requests", sheet=_("My requests")
+    filters = request.GET.copy()
+    filters.pop("fmt", None)
+    query = filters.urlencode()
+    _form, qs, _sort = filter_requests(visible_requests(request), filters)
+    return export_or_job(
+        request,
+        fmt=fmt,
+        queryset=qs,
+        columns=COLUMNS,
+        filename="my-requests",
+        kind=EXPORT_KIND,
+        params={"query": query},
+        back=reverse("requests_inbox:list") + (f"?{query}" if query else ""),
+        sheet=_("My requests"),
     )
 
 

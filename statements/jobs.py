@@ -16,13 +16,15 @@ from invoices.models import BillingAccount
 from invoices.rendering import supplier
 from portal.applications import App
 from portal.documents import render_pdf_bytes
-from portal.files import PDF
+from portal.exports import XLSX_TYPE, export_bytes
+from portal.files import CSV, PDF
 from portal.jobs import JobKind, Progress, Result
 from portal.models import Job
-from statements.ledger import StatementQuery
-from statements.statement import statement_document_context
+from statements.ledger import StatementLines, StatementQuery, totals
+from statements.statement import EXPORT_COLUMNS, statement_document_context
 
 PDF_KIND = "statements.pdf"
+EXPORT_KIND = "statements.export"
 TEMPLATE = "pdf/statements_statement.html"
 
 
@@ -43,10 +45,11 @@ def filename(account: BillingAccount, query: StatementQuery) -> str:
     return f"statement-{account.number}-{query.currency}-{query.start:%Y%m%d}-{query.end:%Y%m%d}"
 
 
-def build_pdf(job: Job, progress: Progress) -> Result:
+def _query(job: Job) -> tuple[BillingAccount, StatementQuery]:
+    """The statement of the job's params, its account looked up in the job's company."""
     params = job.params
     account = BillingAccount.objects.for_company(job.company).get(pk=params["account_id"])
-    query = StatementQuery(
+    return account, StatementQuery(
         company_id=job.company_id,
         account_id=account.pk,
         currency=params["currency"],
@@ -57,6 +60,10 @@ def build_pdf(job: Job, progress: Progress) -> Result:
         status=params["status"],
         sort=params["sort"],
     )
+
+
+def build_pdf(job: Job, progress: Progress) -> Result:
+    account, query = _query(job)
     context = statement_document_context(query, today=timezone.localdate(), lines=True)
     context.update(
         company=job.company,
@@ -67,6 +74,31 @@ def build_pdf(job: Job, progress: Progress) -> Result:
     data = render_pdf_bytes(TEMPLATE, context, language=job.language)
     progress(1)
     return Result(data=data, name=f"{filename(account, query)}.pdf", content_type=PDF)
+
+
+def export_sheet(account: BillingAccount, currency: str) -> str:
+    return _("Statement %(account)s %(currency)s") % {
+        "account": account.number,
+        "currency": currency,
+    }
+
+
+def build_export(job: Job, progress: Progress) -> Result:
+    """The statement lines as CSV or XLSX beyond the direct-download size."""
+    account, query = _query(job)
+    fmt = job.params.get("fmt", "csv")
+    data = export_bytes(
+        fmt,
+        StatementLines(query, totals(query).opening).iterator(),
+        EXPORT_COLUMNS,
+        sheet=export_sheet(account, query.currency),
+        progress=progress,
+    )
+    return Result(
+        data=data,
+        name=f"{filename(account, query)}.{fmt}",
+        content_type=XLSX_TYPE if fmt == "xlsx" else CSV,
+    )
 
 
 def _statement(job: Job) -> str:
@@ -93,5 +125,16 @@ KINDS = [
             "The statement could not be prepared. Please try again, or choose a shorter period."
         ),
         back=_statement,
-    )
+    ),
+    JobKind(
+        key=EXPORT_KIND,
+        app=App.STATEMENTS,
+        title=_("Statement lines spreadsheet"),
+        build=build_export,
+        retry_hint=_(
+            "The spreadsheet could not be built. Please try again, or choose a shorter "
+            "period or narrower filters."
+        ),
+        back=_statement,
+    ),
 ]

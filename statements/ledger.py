@@ -315,6 +315,10 @@ class StatementLines:
     def __len__(self) -> int:
         return self.count()
 
+    def iterator(self, chunk_size: int = 2000) -> Iterator[Line]:
+        """Every line, as a queryset's iterator (for portal.job_views.export_or_job)."""
+        return iter_lines(self.query, self.opening, chunk_size)
+
     def __getitem__(self, item: slice) -> list[Line]:
         if not isinstance(item, slice):
             raise TypeError("statement lines are read by slices")

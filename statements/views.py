@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 
 from invoices.models import BillingAccount
 from invoices.rendering import supplier
-from portal import exports
 from portal.access import app_view
 from portal.applications import App
 from portal.documents import pdf_response
-from portal.job_views import start_or_back
+from portal.job_views import export_or_job, start_or_back
 from statements.forms import StatementFilterForm
-from statements.jobs import PDF_KIND, job_params
-from statements.ledger import DEFAULT_SORT, StatementLines, StatementQuery, iter_lines, totals
+from statements.jobs import EXPORT_KIND, PDF_KIND, export_sheet, job_params
+from statements.ledger import DEFAULT_SORT, StatementLines, StatementQuery, totals
 from statements.models import CreditNote, LedgerEntry, Payment
 from statements.statement import (
     EXPORT_COLUMNS,
@@ -176,21 +175,25 @@ def _filename(billing_account: BillingAccount, query: StatementQuery) -> str:
 
 @app_view(App.STATEMENTS)
 def statement_export(request: HttpRequest, account: str, currency: str, fmt: str) -> HttpResponse:
-    """CSV (streamed) or XLSX of the statement lines for the chosen period and filters."""
+    """CSV (streamed) or XLSX of the statement lines for the chosen period and filters;
+    beyond EXPORT_DIRECT_MAX_ROWS lines a worker builds it (portal.jobs)."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     billing_account = _account(request, account, currency)
     query, stop = _valid_query_or_redirect(request, billing_account, currency)
     if stop is not None:
         return stop
-    opening = totals(query).opening
-    return exports.export_response(
-        fmt,
-        iter_lines(query, opening),
-        EXPORT_COLUMNS,
-        _filename(billing_account, query),
-        sheet=_("Statement %(account)s %(currency)s")
-        % {"account": billing_account.number, "currency": currency},
+    back = reverse("statements:statement", kwargs={"account": account, "currency": currency})
+    return export_or_job(
+        request,
+        fmt=fmt,
+        queryset=StatementLines(query, totals(query).opening),
+        columns=EXPORT_COLUMNS,
+        filename=_filename(billing_account, query),
+        kind=EXPORT_KIND,
+        params=job_params(query),
+        back=f"{back}?{request.GET.urlencode()}",
+        sheet=export_sheet(billing_account, currency),
     )
 
 

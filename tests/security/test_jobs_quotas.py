@@ -17,6 +17,7 @@ from portal.models import Job, Role, StoredFile
 from tests.conftest import login
 from tests.factories.portal import member
 from tests.invoices.factories import InvoiceFactory
+from tests.statements.conftest import ledger  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,100 @@ def test_a_whole_table_export_beyond_the_threshold_becomes_a_job(
     # a small selection still downloads at once
     settings.EXPORT_DIRECT_MAX_ROWS = 10
     assert client.get(reverse("invoices:export"), {"fmt": "xlsx"}).status_code == 200
+
+
+def _followed_to_its_file(client, response, kind, total):
+    """The export became a job, the eager worker built it: its CSV, line by line."""
+    assert response.status_code == 302, "the whole selection was streamed inside the request"
+    job = Job.objects.get()
+    assert response.url == reverse("portal:job", args=[job.pk])
+    assert (job.kind, job.total, job.state) == (kind, total, Job.State.DONE)
+    assert "Ready" in client.get(response.url).text
+    body = b"".join(client.get(response.url + "download/").streaming_content)
+    return body.decode("utf-8-sig").strip().splitlines()
+
+
+def test_a_contracts_export_beyond_the_threshold_becomes_a_job(
+    client, company, settings, django_capture_on_commit_callbacks
+):
+    from contracts.models import ContractStatus
+    from tests.contracts.factories import ContractFactory
+
+    settings.EXPORT_DIRECT_MAX_ROWS = 3
+    login(client, member(company, role=Role.VIEWER), company)
+    for i in range(5):
+        ContractFactory(company=company, number=f"K-{i}", status=ContractStatus.ACTIVE)
+    ContractFactory(company=company, number="K-DRAFT", status=ContractStatus.DRAFT)
+    ContractFactory(number="K-OTHER", status=ContractStatus.ACTIVE)  # another company's
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("contracts:export"), {"format": "csv", "status": "active"})
+    lines = _followed_to_its_file(client, response, "contracts.export", 5)
+    assert len(lines) == 1 + 5
+    assert not any("K-DRAFT" in line or "K-OTHER" in line for line in lines)
+
+    settings.EXPORT_DIRECT_MAX_ROWS = 10  # a small selection still downloads at once
+    assert client.get(reverse("contracts:export"), {"format": "xlsx"}).status_code == 200
+
+
+def test_a_my_requests_export_beyond_the_threshold_becomes_a_job(
+    client, company, settings, django_capture_on_commit_callbacks
+):
+    from requests_inbox.services import request_submit
+
+    settings.EXPORT_DIRECT_MAX_ROWS = 3
+    user = member(company, role=Role.VIEWER)
+    colleague = member(company, role=Role.VIEWER)
+    login(client, user, company)
+    numbers = [
+        request_submit(
+            company=company, user=user, category="other", subject=f"Toner {i}", message="Hi"
+        ).number
+        for i in range(5)
+    ]
+    theirs = request_submit(
+        company=company, user=colleague, category="other", subject="Theirs", message="Hi"
+    ).number
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("requests_inbox:export"), {"fmt": "csv"})
+    lines = _followed_to_its_file(client, response, "requests_inbox.export", 5)
+    assert len(lines) == 1 + 5
+    assert all(any(n in line for line in lines) for n in numbers)
+    assert not any(theirs in line for line in lines)  # a colleague's stays theirs, also here
+
+    settings.EXPORT_DIRECT_MAX_ROWS = 10
+    assert client.get(reverse("requests_inbox:export"), {"fmt": "xlsx"}).status_code == 200
+
+
+def test_a_statement_lines_export_beyond_the_threshold_becomes_a_job(
+    client,
+    company,
+    ledger,  # noqa: F811 (the fixture)
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.EXPORT_DIRECT_MAX_ROWS = 3
+    login(client, member(company, role=Role.VIEWER), company)
+    url = reverse(
+        "statements:statement_export", kwargs={"account": "BA-100", "currency": "EUR", "fmt": "csv"}
+    )
+    feb = {"period": "custom", "start": "2026-02-01", "end": "2026-02-28"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url, feb)
+    lines = _followed_to_its_file(client, response, "statements.export", 5)
+    assert [line.split(",")[2] for line in lines[1:6]] == [
+        "INV-3",
+        "CN-1",
+        "CN-2",
+        "PAY-1",
+        "PAY-3",
+    ]
+    assert lines[5].split(",")[9] == "1050.00"  # the running balance, as on the page
+
+    settings.EXPORT_DIRECT_MAX_ROWS = 10
+    assert client.get(url.replace("/csv/", "/xlsx/"), feb).status_code == 200
 
 
 def test_a_user_cannot_queue_more_than_the_cap(client, company, settings):

@@ -177,3 +177,91 @@ def test_a_reset_for_an_account_deleted_before_sending_fails_at_once(mailoutbox)
     row.refresh_from_db()
     assert row.status == Notification.Status.FAILED and "no longer exists" in row.last_error
     assert mailoutbox == []
+
+
+def test_a_requests_reply_address_is_made_at_send_time_and_still_threads_a_reply(
+    agent_client,
+    company,
+    viewer,
+    settings,
+    monkeypatch,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """The Reply-To of a request e-mail lets whoever knows it post into the request as the
+    requester: the outbox keeps only the tracking number, the e-mail carries the address."""
+    import imaplib
+
+    from django.core.management import call_command
+
+    from requests_inbox.models import Message
+    from requests_inbox.reply_address import reply_address, reply_token
+    from requests_inbox.services import request_reply, request_submit
+    from tests.requests_inbox.test_inbound import IMAP_URL, FakeImap, mail
+
+    settings.REQUESTS_REPLY_TO = "requests@cs.test"
+    settings.INBOUND_IMAP_URL = IMAP_URL
+    monkeypatch.setattr(imaplib, "IMAP4_SSL", FakeImap)
+    agent = UserFactory(email="desk@cs.test")
+    make_agent([agent])
+    with django_capture_on_commit_callbacks(execute=True):
+        req = request_submit(
+            company=company, user=viewer, category="other", subject="Toner", message="Hello"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        request_reply(request=req, agent=agent, body="Which model?")
+    token = reply_token(req.number)
+    rows = Notification.objects.filter(recipient=viewer.email)
+    assert rows.count() >= 2
+    for row in rows:
+        assert token not in _stored(row)
+        page = agent_client.get(reverse("admin:portal_notification_change", args=[row.pk]))
+        assert page.status_code == 200 and token not in page.text
+
+    answer = [m for m in mailoutbox if m.to == [viewer.email]][-1]
+    reply_to = answer.extra_headers["Reply-To"]
+    assert reply_to == reply_address(req.number) and token in reply_to
+
+    reply = mail(sender=viewer.email, subject="Re: your answer", to=reply_to, body="HP 305")
+    FakeImap.boxes = {"imap.cs.test": {1: reply.as_bytes()}}
+    call_command("fetch_replies")
+    assert Message.objects.filter(request=req, source=Message.Source.EMAIL).count() == 1
+
+
+def test_reply_addresses_kept_in_clear_by_earlier_versions_are_made_at_send_by_the_migration(
+    company, viewer, settings, mailoutbox
+):
+    import importlib
+
+    from django.apps import apps
+
+    from portal import notify
+    from requests_inbox.reply_address import reply_address
+
+    settings.REQUESTS_REPLY_TO = "requests@cs.test"
+    migration = importlib.import_module(
+        "requests_inbox.migrations.0007_outbox_reply_addresses_made_at_send"
+    )
+    address = reply_address("CS-2026-000042")
+    token = address.split(".", 1)[1].split("@")[0]
+
+    def old_row(status):
+        return Notification.objects.create(
+            event="request",
+            template="requests_inbox_acknowledgement",
+            recipient=viewer.email,
+            user=viewer,
+            company=company,
+            status=status,
+            context={"number": "CS-2026-000042", "subject": "Toner", "body": "Which model?"},
+            headers={"References": "<CS-2026-000042@cs.test>", "Reply-To": address},
+        )
+
+    sent, waiting = old_row(Notification.Status.SENT), old_row(Notification.Status.PENDING)
+    migration.reply_addresses_made_at_send(apps, None)
+    sent.refresh_from_db()
+    waiting.refresh_from_db()
+    assert token not in _stored(sent) and "Reply-To" not in sent.headers
+    assert sent.headers["References"] == "<CS-2026-000042@cs.test>"
+    assert token not in _stored(waiting) and waiting.status == Notification.Status.PENDING
+    assert notify.render(waiting).extra_headers["Reply-To"] == address  # still works when sent
