@@ -26,6 +26,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,7 +205,11 @@ def xlsx_file(items: Iterable[Any], columns: list[Column], sheet: Any = None) ->
     if totalled and not totals:
         totals[""] = [Decimal(0)] * len(columns)
     for code, sums in sorted(totals.items()):
-        label = _("Total %(currency)s") % {"currency": code} if len(totals) > 1 else _("Total")
+        label = (
+            _("Total %(currency)s") % {"currency": code}
+            if len(totals) > 1
+            else pgettext("totals row", "Total")
+        )
         row = []
         for i, col in enumerate(columns):
             if col.total:

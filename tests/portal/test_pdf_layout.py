@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from contracts.models import Contract, Signature
+from contracts.services import _signature_record_pdf
 from invoices.models import Invoice
 from orders.models import SavedReport
 from orders.reports import STANDARD_REPORTS, resolve_report
@@ -168,14 +169,8 @@ def test_every_demo_pdf_fits_its_page_and_prints_its_last_column(client, demo, l
             ip_address="203.0.113.7",
             version_sha256=version.sha256,
         )
-        context = {
-            "contract": contract,
-            "version": version,
-            "signature": signature,
-            "steps": list(contract.steps.select_related("approver").order_by("order")),
-            "attached": True,
-        }
-        data = render_pdf_bytes("pdf/contracts_signed.html", context, language=language)
+        signer.preferred_language = language  # the record speaks the signer's language
+        data = _signature_record_pdf(contract, version, signature, attached=True)
         seen["pdf/contracts_signed.html"] = seen.get("pdf/contracts_signed.html", 0) + 1
         problems += check_pdf(
             f"signature record {contract.number} v{version.number} ({language})",
@@ -186,7 +181,7 @@ def test_every_demo_pdf_fits_its_page_and_prints_its_last_column(client, demo, l
         summary = {
             "contract": contract,
             "version": version,
-            "steps": context["steps"],
+            "steps": list(contract.steps.select_related("approver").order_by("order")),
             "signatures": [signature],
             "events": contract.events.order_by("seq"),
             "printed_at": timezone.now(),
