@@ -58,7 +58,9 @@ class ActiveCompanyMiddleware:
         request.memberships = []
         if user is not None and user.is_authenticated:
             memberships = list(
-                Membership.objects.filter(user=user).select_related("company__country")
+                Membership.objects.filter(user=user)
+                .select_related("company__country")
+                .order_by("pk")  # the first company joined is the default, on every database
             )
             request.memberships = memberships  # the company switcher shows them too
             chosen = request.session.get(ACTIVE_COMPANY_KEY)
