@@ -65,6 +65,8 @@ def test_a_zip_job_reports_progress_until_its_download(
                 return row.state == Job.State.DONE
 
             assert wait_for(finished), "the worker did not finish the ZIP"
+            # the "ready" e-mail is a task of its own, sent just after the job is done
+            assert wait_for(lambda: any("ZIP" in m.subject for m in mailoutbox)), "no e-mail"
 
     assert seen - {0, 6}, f"no intermediate progress was recorded: {sorted(seen)}"
     polled = client.get(response.url, headers={"HX-Request": "true"})
