@@ -113,7 +113,10 @@ def render_pdf_bytes(
     return HTML(string=html, base_url=str(STATIC_ROOT_DIR), url_fetcher=fetcher).write_pdf(
         stylesheets=[
             CSS(filename=str(PRINT_CSS), url_fetcher=fetcher),
-            CSS(string=f"@page {{ size: {paper} !important; }}"),
+            CSS(
+                string=f"@page {{ size: {paper} !important; }} "
+                f"@page wide {{ size: {paper} landscape !important; }}"
+            ),  # wide tables (order reports) keep the landscape page
         ],
         pdf_variant=pdf_variant,
     )
