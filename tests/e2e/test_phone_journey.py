@@ -49,6 +49,12 @@ DETAIL_LINKS = {
 }
 
 OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
+# The elements whose right edge lies beyond the viewport, widest first: a failure names them.
+TOO_WIDE = """() => [...document.body.querySelectorAll('*')]
+  .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+  .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
+  .slice(0, 5)
+  .map((el) => `${el.tagName.toLowerCase()}.${el.className} right=${Math.round(el.getBoundingClientRect().right)}`)"""
 
 
 @pytest.fixture
@@ -94,7 +100,9 @@ def test_no_page_of_the_main_set_scrolls_sideways_on_a_phone(page, live_server, 
             page.set_viewport_size({"width": width, "height": 844 if width < 640 else 450})
             overflow = page.evaluate(OVERFLOW)
             if overflow > 0:
-                too_wide.append(f"{url} at {width} px: {overflow} px too wide")
+                too_wide.append(
+                    f"{url} at {width} px: {overflow} px too wide: {page.evaluate(TOO_WIDE)}"
+                )
     assert too_wide == []
 
 
@@ -131,7 +139,7 @@ def test_the_header_is_a_compact_bar_with_a_menu_button(page, live_server, demo)
     # the laid-out page (a busy machine showed the bare, unstyled table 575 px too wide).
     page.wait_for_load_state("load")
     expect(page.locator("summary", has_text=re.compile("^Menu$"))).to_be_visible()
-    assert page.evaluate(OVERFLOW) <= 0
+    assert page.evaluate(OVERFLOW) <= 0, page.evaluate(TOO_WIDE)
 
     # On a desktop the same header shows everything at once, without the button.
     page.set_viewport_size({"width": 1280, "height": 900})
