@@ -195,15 +195,15 @@ class Listing:
         queryset: QuerySet,
         *,
         rows: Callable[[QuerySet], QuerySet] | None = None,
-        count: int | None = None,
-        paginator: Paginator | None = None,
+        count: int | Callable[[QuerySet], int] | None = None,
+        paginator: Callable[[QuerySet], Paginator] | None = None,
         company: Any = None,
     ) -> "Listing":
         """Filter and sort `queryset` with the spec's FilterSet and read the page.
 
         `rows` adds what only the page's rows need (select_related, annotations) after
         filtering; `count`, when the view already knows it, saves the COUNT(*);
-        `paginator` replaces the spec's (built on the filtered selection).
+        `paginator(selection)` builds another paginator than the spec's.
         """
         filterset = spec.filterset(
             request.GET or None,
@@ -212,11 +212,13 @@ class Listing:
             request=request,
         )
         selection = filterset.qs
-        if paginator is None:
-            paginator = spec.paginator(rows(selection) if rows else selection, spec.page_size)
+        if paginator is not None:
+            pages = paginator(selection)
+        else:
+            pages = spec.paginator(rows(selection) if rows else selection, spec.page_size)
             if count is not None:
-                paginator.count = count
-        page = paginator.get_page(request.GET.get("page"))
+                pages.count = count(selection) if callable(count) else count
+        page = pages.get_page(request.GET.get("page"))
         return cls(request=request, spec=spec, filterset=filterset, page=page)
 
     # --- What the templates read ------------------------------------------------------
