@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from orders.models import OPEN_STATUSES, Order, OrderStatus
-from portal.listing import ListFilterSet, ListSpec
+from portal.listing import DateInput, ListFilterSet, ListSpec
 from portal.models import Country, Site
 from portal.pagination import IdsFirstPaginator
 
@@ -41,13 +41,6 @@ DEFAULT_SORT = "-ordered_on"
 MIN_DATE = datetime.date(2000, 1, 1)
 MAX_DATE = datetime.date(2100, 12, 31)
 DATE_INVALID = _("Enter a valid date (YYYY-MM-DD).")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class OrderFilterForm(forms.Form):

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import django_filters
+from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -51,6 +52,15 @@ EXPORT_ALIASES = ("fmt",)  # the parameter's former name, still accepted
 NOT_FILTERS = ("page", EXPORT_PARAM, *EXPORT_ALIASES)
 
 
+class DateInput(forms.DateInput):
+    """A date filter's input: the browser's date picker, ISO values."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class ListFilterSet(django_filters.FilterSet):
     """A list's filters (django-filter) and its whitelisted sort (`?sort=`).
 
@@ -62,6 +72,8 @@ class ListFilterSet(django_filters.FilterSet):
 
     sorts: ClassVar[dict[str, tuple[Any, ...]]] = {}
     default_sort: ClassVar[str] = ""
+    # Also offer the sort as a "Sort" select of the form (sorts with no column header).
+    sort_choices: ClassVar[list[tuple[str, Any]]] = []
 
     def __init__(
         self,
@@ -195,7 +207,7 @@ class Listing:
         queryset: QuerySet,
         *,
         rows: Callable[[QuerySet], QuerySet] | None = None,
-        count: int | Callable[[QuerySet], int] | None = None,
+        count: int | Callable[[ListFilterSet], int | None] | None = None,
         paginator: Callable[[QuerySet], Paginator] | None = None,
         company: Any = None,
     ) -> "Listing":
@@ -216,8 +228,9 @@ class Listing:
             pages = paginator(selection)
         else:
             pages = spec.paginator(rows(selection) if rows else selection, spec.page_size)
-            if count is not None:
-                pages.count = count(selection) if callable(count) else count
+            known = count(filterset) if callable(count) else count
+            if known is not None:
+                pages.count = known
         page = pages.get_page(request.GET.get("page"))
         return cls(request=request, spec=spec, filterset=filterset, page=page)
 

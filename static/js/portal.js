@@ -93,7 +93,14 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 document.addEventListener("htmx:afterRequest", (event) => {
   if (event.detail.target) event.detail.target.removeAttribute("aria-busy");
 });
+// A sort chosen in a header is kept by the filter form (its sort field follows the results).
+const syncSort = (target) => {
+  const status = target.querySelector("[data-results-status][data-sort]");
+  const field = target.id && document.querySelector(`form[hx-target="#${target.id}"] [name=sort]`);
+  if (status && field) field.value = status.dataset.sort;
+};
 document.addEventListener("htmx:afterSettle", (event) => {
+  syncSort(event.detail.target);
   announceResults(event.detail.target, event.detail.requestConfig && event.detail.requestConfig.elt);
 });
 
