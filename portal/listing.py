@@ -231,6 +231,14 @@ class Listing:
             known = count(filterset) if callable(count) else count
             if known is not None:
                 pages.count = known
+        return cls.of(request, spec, filterset, pages)
+
+    @classmethod
+    def of(
+        cls, request: HttpRequest, spec: ListSpec, filterset: ListFilterSet, pages: Paginator
+    ) -> "Listing":
+        """The requested page of `pages` (a list whose rows are not a queryset, such as a
+        statement's ledger lines); past the end shows the last page, garbage the first."""
         page = pages.get_page(request.GET.get("page"))
         return cls(request=request, spec=spec, filterset=filterset, page=page)
 
