@@ -43,7 +43,7 @@ MAX_DATE = datetime.date(2100, 12, 31)
 DATE_INVALID = _("Enter a valid date (YYYY-MM-DD).")
 
 
-class OrderFilterForm(forms.Form):
+class OrderDatesForm(forms.Form):
     """The checks across fields: dates within range, and in order."""
 
     def _clean_date(self, name: str) -> datetime.date | None:
@@ -106,7 +106,7 @@ class OrderFilter(ListFilterSet):
     class Meta:
         model = Order
         fields: list[str] = []
-        form = OrderFilterForm
+        form = OrderDatesForm
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
