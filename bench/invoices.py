@@ -149,7 +149,7 @@ def seed(ctx: Context) -> None:
 
 
 def pages(ctx: Context) -> list[Page]:
-    from invoices.forms import SORTS
+    from invoices.filters import SORTS
 
     total = ctx.n(INVOICES)
     middle = total // 2

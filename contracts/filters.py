@@ -1,4 +1,5 @@
-"""The list's search, filters and whitelisted sort."""
+"""The contract list, declared once: its search, filters and whitelisted sort (a
+FilterSet of portal.listing), and the page (`CONTRACTS`, `NEEDS_ACTION`)."""
 
 from datetime import timedelta
 
@@ -6,8 +7,10 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from contracts.models import Contract, ContractStatus, ContractType
+from portal.listing import ListFilterSet, ListSpec
 
 # The tie-breaker follows the direction of the sort so one (company, field, id) index
 # serves both directions.
@@ -28,7 +31,10 @@ SORTS = {
 DEFAULT_SORT = "-end"
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(ListFilterSet):
+    sorts = SORTS
+    default_sort = DEFAULT_SORT
+
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ContractStatus.choices, empty_label=_("All statuses")
@@ -65,3 +71,26 @@ class ContractFilter(django_filters.FilterSet):
         return queryset.active().filter(
             end_date__gte=today, end_date__lte=today + timedelta(days=days)
         )
+
+
+class NeedsActionFilter(ListFilterSet):
+    """Contracts waiting for me: no filter, soonest end first."""
+
+    sorts = {"end": ("end_date", "id")}
+    default_sort = "end"
+
+    class Meta:
+        model = Contract
+        fields: list[str] = []
+
+
+COUNT = ngettext_lazy("%(counter)s contract", "%(counter)s contracts", "counter")
+CONTRACTS = ListSpec(
+    filterset=ContractFilter,
+    results_id="contract-results",
+    count_text=COUNT,
+    export_url="contracts:export",
+)
+NEEDS_ACTION = ListSpec(
+    filterset=NeedsActionFilter, results_id="contract-results", count_text=COUNT
+)

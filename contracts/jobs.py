@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contracts.filters import DEFAULT_SORT, SORTS, ContractFilter
+from contracts.exports import COLUMNS
+from contracts.filters import ContractFilter
 from contracts.models import Contract
 from portal import exports
 from portal.applications import App
@@ -18,31 +19,11 @@ from portal.models import Company, Job
 
 EXPORT_KIND = "contracts.export"
 
-COLUMNS = [
-    exports.Column(_("Number"), lambda c: c.number),
-    exports.Column(_("Title"), lambda c: c.title),
-    exports.Column(_("Type"), lambda c: c.get_type_display()),
-    exports.Column(_("Status"), lambda c: c.get_status_display()),
-    exports.Column(_("Start date"), lambda c: c.start_date),
-    exports.Column(_("End date"), lambda c: c.end_date),
-    exports.Column(_("Renewal notice date"), lambda c: c.renewal_date),
-    exports.Column(_("Value"), lambda c: c.value),
-    exports.Column(_("Currency"), lambda c: c.currency),
-    exports.Column(_("Supplier-side owner"), lambda c: c.supplier_owner),
-    exports.Column(_("Renewal terms"), lambda c: c.renewal_terms),
-    exports.Column(_("SLA response time (hours)"), lambda c: c.sla_response_hours),
-    exports.Column(_("SLA coverage hours"), lambda c: c.sla_coverage_hours),
-]
-
 
 def export_selection(company: Company, query: str) -> Any:
     """The company's contracts under the list's filters and sort (`query`: its query string)."""
-    data = QueryDict(query)
-    filterset = ContractFilter(data or None, queryset=Contract.objects.for_company(company))
-    sort = data.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
-        sort = DEFAULT_SORT
-    return filterset.qs.order_by(*SORTS[sort])
+    queryset = Contract.objects.for_company(company)
+    return ContractFilter(QueryDict(query) or None, queryset=queryset, company=company).qs
 
 
 def build_export(job: Job, progress: Progress) -> Result:

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from contracts import lifecycle, services
 from contracts.calendar import feed_response
-from contracts.filters import DEFAULT_SORT, SORTS, ContractFilter
+from contracts.exports import COLUMNS
+from contracts.filters import CONTRACTS, NEEDS_ACTION
 from contracts.forms import (
     ApprovalPolicyForm,
     ContractCreateForm,
@@ -26,7 +27,7 @@ from contracts.forms import (
     VersionForm,
 )
 from contracts.history import verify_events
-from contracts.jobs import COLUMNS, EXPORT_KIND, export_selection
+from contracts.jobs import EXPORT_KIND, export_selection
 from contracts.models import (
     SETTLED,
     ApprovalStep,
@@ -43,10 +44,8 @@ from portal.access import app_view, company_admin_required, has_app_role, public
 from portal.applications import App
 from portal.client_address import client_ip
 from portal.job_views import export_or_job
+from portal.listing import Listing, export_format, filter_params
 from portal.models import Authorization, Role, User
-from portal.pagination import page_of
-
-PAGE_SIZE = 25
 
 
 def _scoped(request: HttpRequest):
@@ -57,44 +56,23 @@ def _contract(request: HttpRequest, number: str) -> Contract:
     return get_object_or_404(_scoped(request), number=number)
 
 
-def _filtered(request: HttpRequest):
-    filterset = ContractFilter(request.GET or None, queryset=_scoped(request))
-    sort = request.GET.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
-        sort = DEFAULT_SORT
-    return filterset, filterset.qs.order_by(*SORTS[sort]), sort
-
-
 @app_view(App.CONTRACTS)
 def contract_list(request: HttpRequest) -> HttpResponse:
-    filterset, results, sort = _filtered(request)
-    page = page_of(request, results, PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    context = {
-        "filter": filterset,
-        "page": page,
-        "sort": sort,
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "can_create": has_app_role(request.user, request.company, App.CONTRACTS, Role.APPROVER),
-    }
-    template = "contracts/_contract_table.html" if request.htmx else "contracts/contract_list.html"
-    return render(request, template, context)
+    listing = Listing.build(request, CONTRACTS, _scoped(request))
+    can_create = has_app_role(request.user, request.company, App.CONTRACTS, Role.APPROVER)
+    return listing.render(
+        "contracts/contract_list.html",
+        "contracts/_contract_table.html",
+        {"can_create": can_create},
+    )
 
 
 @app_view(App.CONTRACTS)
 def contract_export(request: HttpRequest) -> HttpResponse:
     """The current selection (same filters and sort as the list) as CSV or XLSX
     (`?format=`); beyond EXPORT_DIRECT_MAX_ROWS a worker builds it (portal.jobs)."""
-    fmt = request.GET.get("format", "csv")
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    filters = request.GET.copy()
-    filters.pop("format", None)
-    query = filters.urlencode()
+    fmt = export_format(request)
+    query = filter_params(request.GET).urlencode()
     return export_or_job(
         request,
         fmt=fmt,
@@ -111,14 +89,12 @@ def contract_export(request: HttpRequest) -> HttpResponse:
 @app_view(App.CONTRACTS)
 def needs_action(request: HttpRequest) -> HttpResponse:
     can_sign = services.can_sign(request.user, request.company)
-    results = (
-        _scoped(request)
-        .needing_action_by(request.user, can_sign=can_sign)
-        .order_by("end_date", "id")
-    )
-    page = page_of(request, results, PAGE_SIZE)
-    return render(
-        request, "contracts/needs_action.html", {"page": page, "can_sign": can_sign, "query": ""}
+    waiting = _scoped(request).needing_action_by(request.user, can_sign=can_sign)
+    listing = Listing.build(request, NEEDS_ACTION, waiting)
+    return listing.render(
+        "contracts/needs_action.html",
+        "contracts/_needs_action_table.html",
+        {"can_sign": can_sign},
     )
 
 

@@ -3,46 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from inventory.models import Coverage, InstalledItem, Kind
+from inventory.models import InstalledItem, Kind
 from portal.models import Company, Site
-
-SORTS = {
-    "site": ("site_id", "pk"),
-    "-site": ("-site_id", "-pk"),
-    "serial": ("serial_number", "pk"),
-    "-serial": ("-serial_number", "-pk"),
-    "type": ("machine_type", "model", "pk"),
-    "-type": ("-machine_type", "-model", "-pk"),
-    "product": ("product", "version", "pk"),
-    "-product": ("-product", "-version", "-pk"),
-    "installed": ("installed_on", "pk"),
-    "-installed": ("-installed_on", "-pk"),
-    "warranty": ("warranty_end", "pk"),
-    "-warranty": ("-warranty_end", "-pk"),
-}
-
-
-class ItemFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Serial number, machine type, model or product"), required=False, max_length=100
-    )
-    site = forms.ModelChoiceField(
-        label=_("Site"), queryset=Site.objects.none(), required=False, empty_label=_("All sites")
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Hardware and software")), *Kind.choices]
-    )
-    coverage = forms.ChoiceField(
-        label=_("Maintenance"),
-        required=False,
-        choices=[("", _("Any maintenance status")), *Coverage.choices],
-    )
-    lease_ending = forms.BooleanField(label=_("Lease ending within 90 days"), required=False)
-    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS])
-
-    def __init__(self, *args, company: Company, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.for_company(company)
 
 
 class MoveForm(forms.Form):

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from inventory.exports import COLUMNS
-from inventory.forms import ItemFilterForm
-from inventory.selectors import filtered_items
+from inventory.filters import ItemFilter
+from inventory.selectors import installed_items
 from portal.exports import XLSX_TYPE, export_bytes
 from portal.files import CSV
 from portal.jobs import JobKind, Progress, Result
@@ -15,8 +15,9 @@ from portal.models import Job
 
 def build_export(job: Job, progress: Progress) -> Result:
     query = job.params.get("query", "")
-    form = ItemFilterForm(QueryDict(query) or None, company=job.company)
-    items, _errors = filtered_items(job.company, form)
+    items = ItemFilter(
+        QueryDict(query) or None, queryset=installed_items(job.company), company=job.company
+    ).qs
     fmt = job.params.get("fmt", "csv")
     data = export_bytes(fmt, items.iterator(chunk_size=2000), COLUMNS, progress=progress)
     return Result(

@@ -9,19 +9,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inventory.exports import COLUMNS
-from inventory.forms import AddForm, CorrectForm, ItemFilterForm, MoveForm, RemoveForm
+from inventory.filters import ITEMS, ItemFilter
+from inventory.forms import AddForm, CorrectForm, MoveForm, RemoveForm
 from inventory.models import ChangeKind, ChangeRequest, InstalledItem
-from inventory.selectors import filtered_items
+from inventory.selectors import installed_items
 from inventory.services import change_request_submit
 from inventory.variants import variant_for
 from portal.access import app_view, has_app_role
 from portal.company_cache import company_cached
 from portal.job_views import export_or_job
+from portal.listing import Listing, export_format, filter_params, wants_export
 from portal.models import Site
-from portal.pagination import page_of
 from requests_inbox.models import Request
 
-PAGE_SIZE = 50
 CHANGE_FORMS = {
     ChangeKind.MOVE: MoveForm,
     ChangeKind.REMOVE: RemoveForm,
@@ -40,42 +40,26 @@ def _items(request: HttpRequest):
     return InstalledItem.objects.for_company(request.company).installed()
 
 
-def _filtered(request: HttpRequest, form: ItemFilterForm):
-    return filtered_items(request.company, form)
-
-
-def _known_count(form: ItemFilterForm, counts: dict[int, int]) -> int | None:
-    """Unfiltered, or filtered by site alone, the per-site counts already say how many
-    items the list holds: no second COUNT over the installed base. None: count it."""
-    if not form.is_bound or not form.is_valid():
-        return sum(counts.values())  # the whole installed base is listed
-    data = form.cleaned_data
-    if any(data[name] for name in ("q", "kind", "coverage", "lease_ending")):
-        return None
-    return counts.get(data["site"].pk, 0) if data["site"] else sum(counts.values())
-
-
 @app_view("inventory")
 def inventory_home(request: HttpRequest) -> HttpResponse:
     """By site (Inventory OnLine / Services Assistant) or the question form elsewhere."""
     variant = variant_for(request.company)
     if not variant.shows_items:
         return render(request, "inventory/questions.html", {"variant": variant})
-    form = ItemFilterForm(request.GET or None, company=request.company)
-    items, _errors = _filtered(request, form)
-    fmt = request.GET.get("fmt")
-    if fmt in ("csv", "xlsx"):
-        filters = request.GET.copy()
-        filters.pop("fmt", None)
+    if wants_export(request):
+        fmt = export_format(request)
+        query = filter_params(request.GET).urlencode()
         return export_or_job(
             request,
             fmt=fmt,
-            queryset=items,
+            queryset=ItemFilter(
+                request.GET, queryset=installed_items(request.company), company=request.company
+            ).qs,
             columns=COLUMNS,
             filename="inventory",
             kind="inventory.export",
-            params={"query": filters.urlencode()},
-            back=request.path + (f"?{filters.urlencode()}" if filters else ""),
+            params={"query": query},
+            back=request.path + (f"?{query}" if query else ""),
             sheet=_("Inventory"),
         )
     counts = company_cached(
@@ -89,26 +73,20 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
             .values_list("site", "n")
         ),
     )
-    page = page_of(request, items, PAGE_SIZE, count=_known_count(form, counts))
+    listing = Listing.build(
+        request,
+        ITEMS,
+        installed_items(request.company),
+        count=lambda filterset: filterset.known_count(counts),
+    )
     sites = list(Site.objects.for_company(request.company).order_by("name"))
     for site in sites:
         site.item_count = counts.get(site.pk, 0)
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    context = {
-        "variant": variant,
-        "form": form,
-        "page": page,
-        "sites": sites,
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "sort": request.GET.get("sort", "site"),
-        "can_change": variant.takes_changes,
-    }
-    template = "inventory/_item_table.html" if request.htmx else "inventory/item_list.html"
-    return render(request, template, context)
+    return listing.render(
+        "inventory/item_list.html",
+        "inventory/_item_table.html",
+        {"variant": variant, "sites": sites, "can_change": variant.takes_changes},
+    )
 
 
 @app_view("inventory")

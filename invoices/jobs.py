@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from invoices import services
-from invoices.columns import LINE_COLUMNS, invoice_columns
-from invoices.forms import InvoiceFilterForm
+from invoices.exports import LINE_COLUMNS, invoice_columns
+from invoices.filters import InvoiceFilter
 from invoices.models import Invoice, InvoiceLine
 from portal.applications import App
 from portal.exports import XLSX_TYPE, export_bytes
@@ -42,11 +42,11 @@ def build_zip(job: Job, progress: Progress) -> Result:
 
 def export_selection(company: Company, params: dict[str, Any]) -> tuple[Any, list, str]:
     """The rows, columns and file name of an export (same filters as the list)."""
-    form = InvoiceFilterForm(
+    selection = InvoiceFilter(
         QueryDict(params.get("query", "")) or None,
-        currencies=services.currencies_of(company),
-    )
-    selection = form.filter(Invoice.objects.for_company(company))
+        queryset=Invoice.objects.for_company(company),
+        company=company,
+    ).qs
     if params.get("lines"):
         lines = (
             InvoiceLine.objects.filter(invoice__in=selection.values("pk"))

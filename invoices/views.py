@@ -15,18 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoices import rendering, services
-from invoices.forms import SORTS, CopyForm, DecisionForm, DisputeForm, InvoiceFilterForm
+from invoices.filters import INVOICES
+from invoices.forms import CopyForm, DecisionForm, DisputeForm
 from invoices.jobs import EXPORT_KIND, export_selection
 from invoices.models import ApprovalStatus, Invoice, ShareLink
 from portal.access import app_view, has_app_role, public_view
 from portal.applications import App
 from portal.company_cache import company_cached
 from portal.job_views import export_or_job
+from portal.listing import Listing, export_format, filter_params
 from portal.models import Role
-from portal.pagination import page_of
 from portal.references import resolve_reference
-
-PAGE_SIZE = 25
 
 
 def approval_label(invoice: Invoice) -> Any:
@@ -37,11 +36,6 @@ def approval_label(invoice: Invoice) -> Any:
 
 def _scoped(request: HttpRequest):
     return Invoice.objects.for_company(request.company)
-
-
-def _filter_form(request: HttpRequest) -> InvoiceFilterForm:
-    currencies = services.currencies_of(request.company)
-    return InvoiceFilterForm(request.GET or None, currencies=currencies)
 
 
 def _language() -> str:
@@ -61,58 +55,51 @@ def _selection_key(request: HttpRequest) -> str:
 
 @app_view(App.INVOICES)
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    form = _filter_form(request)
-    selection = form.filter(_scoped(request))
-    totals = company_cached(
-        request.company.pk,
-        f"invoice-totals:{_selection_key(request)}",
-        lambda: list(
-            selection.order_by()
-            .values("currency")
-            .annotate(
-                count=Count("*"),
-                sum_total=Sum("total"),
-                sum_open=Sum(F("total") - F("amount_paid")),
-            )
-            .order_by("currency")
-        ),
-    )
-    count = sum(row["count"] for row in totals)
-    page = page_of(  # the totals query counted already: no second COUNT(*)
+    totals: list[dict[str, Any]] = []
+
+    def counted(filterset: Any) -> int:
+        """Totals per currency (cached per selection); they count: no second COUNT(*)."""
+        selection = filterset.qs
+        totals[:] = company_cached(
+            request.company.pk,
+            f"invoice-totals:{_selection_key(request)}",
+            lambda: list(
+                selection.order_by()
+                .values("currency")
+                .annotate(
+                    count=Count("*"),
+                    sum_total=Sum("total"),
+                    sum_open=Sum(F("total") - F("amount_paid")),
+                )
+                .order_by("currency")
+            ),
+        )
+        return sum(row["count"] for row in totals)
+
+    listing = Listing.build(
         request,
-        services.with_dispute(selection).select_related("billing_account"),
-        PAGE_SIZE,
-        count=count,
+        INVOICES,
+        _scoped(request),
+        rows=lambda selection: services.with_dispute(selection).select_related("billing_account"),
+        count=counted,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    context = {
-        "form": form,
-        "page": page,
-        "totals": totals,
-        "count": count,
-        "sort": form.sort_key(),
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "sorts": SORTS,
-        "zip_direct_max": services.zip_direct_max(),
-    }
-    template = "invoices/_results.html" if request.htmx else "invoices/invoice_list.html"
-    return render(request, template, context)
+    return listing.render(
+        "invoices/invoice_list.html",
+        "invoices/_results.html",
+        {
+            "totals": totals,
+            "count": listing.count,
+            "zip_direct_max": services.zip_direct_max(),
+        },
+    )
 
 
 @app_view(App.INVOICES)
 def invoice_export(request: HttpRequest) -> HttpResponse:
-    """The current selection (same filters as the list); ?fmt=csv|xlsx, ?lines=1 per line.
-    Beyond EXPORT_DIRECT_MAX_ROWS rows a worker builds the file (portal.jobs)."""
-    fmt = request.GET.get("fmt", "csv")
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    filters = request.GET.copy()
-    for key in ("fmt", "lines"):
-        filters.pop(key, None)
+    """The current selection (same filters as the list); ?format=csv|xlsx, ?lines=1 per
+    line. Beyond EXPORT_DIRECT_MAX_ROWS rows a worker builds the file (portal.jobs)."""
+    fmt = export_format(request)
+    filters = filter_params(request.GET, "lines")
     params: dict[str, Any] = {"query": filters.urlencode()}
     if request.GET.get("lines") == "1":
         params["lines"] = True

@@ -1,4 +1,5 @@
-"""The order list's search, filters and sort: one form used by the list, saved reports and exports.
+"""The order list, declared once: its search, filters and sort (a FilterSet of
+portal.listing, also used by saved reports and exports) and its page (`ORDERS`).
 
 Bad input never reaches the database: an invalid field is reported on the form
 and simply not applied, so the page still answers (with a clear message).
@@ -7,16 +8,20 @@ and simply not applied, so the page still answers (with a clear message).
 import datetime
 from typing import Any
 
+import django_filters
 from django import forms
 from django.db.models import QuerySet
-from django.utils.http import urlencode
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from orders.models import OPEN_STATUSES, OrderStatus
-from portal.models import Company, Country, Site
+from orders.models import OPEN_STATUSES, Order, OrderStatus
+from portal.listing import DateInput, ListFilterSet, ListSpec
+from portal.models import Country, Site
+from portal.pagination import IdsFirstPaginator
 
 OPEN = "open"
-STATUS_CHOICES = [("", _("All statuses")), (OPEN, _("All open orders")), *OrderStatus.choices]
+STATUS_CHOICES = [(OPEN, _("All open orders")), *OrderStatus.choices]
 
 # Every sort is served by an index of Order.Meta; the country name is not (it needs a
 # join and a sort of the whole selection), so the country column filters but does not sort.
@@ -35,55 +40,11 @@ SORTS: dict[str, tuple[str, ...]] = {
 DEFAULT_SORT = "-ordered_on"
 MIN_DATE = datetime.date(2000, 1, 1)
 MAX_DATE = datetime.date(2100, 12, 31)
-FIELDS = ("q", "status", "date_from", "date_to", "country", "site", "sort")
+DATE_INVALID = _("Enter a valid date (YYYY-MM-DD).")
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
-class OrderFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Order, PO, part or tracking number"),
-        required=False,
-        max_length=60,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
-    date_from = forms.DateField(
-        label=_("Ordered from"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"]
-    )
-    date_to = forms.DateField(
-        label=_("Ordered until"), required=False, widget=DateInput(), input_formats=["%Y-%m-%d"]
-    )
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    site = forms.ChoiceField(label=_("Ship-to site"), required=False)
-    sort = forms.ChoiceField(
-        required=False, choices=[(k, k) for k in SORTS], widget=forms.HiddenInput
-    )
-
-    def __init__(self, data: Any = None, *, company: Company, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
-        self.company = company
-        # One small query each, reused for the choices and the validation (a site of
-        # another company is simply not a choice: a form error, never data).
-        countries = list(Country.objects.only("id", "code", "name", "name_fr"))
-        self.country_ids = {country.code: country.pk for country in countries}
-        named = sorted((country.localized_name(), country.code) for country in countries)
-        self.fields["country"].choices = [("", _("All countries"))] + [
-            (code, name) for name, code in named
-        ]
-        sites = list(
-            Site.objects.for_company(company).order_by("name").values_list("id", "name", "city")
-        )
-        self.fields["site"].choices = [("", _("All sites"))] + [
-            (str(pk), f"{name} ({city})" if city else name) for pk, name, city in sites
-        ]
-        self.fields["date_from"].error_messages["invalid"] = _("Enter a valid date (YYYY-MM-DD).")
-        self.fields["date_to"].error_messages["invalid"] = _("Enter a valid date (YYYY-MM-DD).")
+class OrderDatesForm(forms.Form):
+    """The checks across fields: dates within range, and in order."""
 
     def _clean_date(self, name: str) -> datetime.date | None:
         value = self.cleaned_data.get(name)
@@ -108,52 +69,100 @@ class OrderFilterForm(forms.Form):
             self.add_error("date_to", _("The end date is before the start date."))
         return data
 
-    @property
-    def valid_data(self) -> dict[str, Any]:
-        """The fields that passed validation (an invalid one is reported, not applied)."""
-        if self.data is None or not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+
+def _date_filter(label: Any, lookup: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label,
+        field_name="ordered_on",
+        lookup_expr=lookup,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": DATE_INVALID},
+    )
+
+
+class OrderFilter(ListFilterSet):
+    sorts = SORTS
+    default_sort = DEFAULT_SORT
+
+    q = django_filters.CharFilter(
+        label=_("Order, PO, part or tracking number"),
+        method="search",
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, empty_label=_("All statuses"), method="state"
+    )
+    date_from = _date_filter(_("Ordered from"), "gte")
+    date_to = _date_filter(_("Ordered until"), "lte")
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), empty_label=_("All countries"), method="in_country"
+    )
+    site = django_filters.ChoiceFilter(
+        label=_("Ship-to site"), empty_label=_("All sites"), field_name="ship_to_id"
+    )
+
+    class Meta:
+        model = Order
+        fields: list[str] = []
+        form = OrderDatesForm
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One small query each, reused for the choices and the validation (a site of
+        # another company is simply not a choice: a form error, never data).
+        named = sorted((country.localized_name(), country.code) for country in self.countries)
+        self.filters["country"].extra["choices"] = [(code, name) for name, code in named]
+        sites = Site.objects.for_company(self.company).order_by("name")
+        self.filters["site"].extra["choices"] = [
+            (str(pk), f"{name} ({city})" if city else name)
+            for pk, name, city in sites.values_list("id", "name", "city")
+        ]
+
+    @cached_property
+    def countries(self) -> list[Country]:
+        return list(Country.objects.only("id", "code", "name", "name_fr"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.search(value, company=self.company)
+
+    def state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        return queryset.filter(status=value)
+
+    def in_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        ids = {country.code: country.pk for country in self.countries}
+        return queryset.filter(country_id=ids[value])
+
+
+class CappedPaginator(IdsFirstPaginator):
+    """Pages of a selection counted up to CAP rows: an exact COUNT of 100,000 orders costs
+    more than the page itself, and nobody pages that far (they filter or export)."""
+
+    cap = 10_000
+
+    def __init__(self, object_list: QuerySet, per_page: int, count_queryset: QuerySet) -> None:
+        super().__init__(object_list, per_page)
+        self.count_queryset = count_queryset
+
+    @cached_property
+    def total(self) -> int:
+        return self.count_queryset.order_by().values("pk")[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.total, self.cap)
 
     @property
-    def sort_key(self) -> str:
-        return self.valid_data.get("sort") or DEFAULT_SORT
+    def capped(self) -> bool:
+        return self.total > self.cap
 
-    def apply(self, queryset: QuerySet) -> QuerySet:
-        data = self.valid_data
-        if data.get("q"):
-            queryset = queryset.search(data["q"], company=self.company)
-        status = data.get("status")
-        if status == OPEN:
-            queryset = queryset.filter(status__in=OPEN_STATUSES)
-        elif status:
-            queryset = queryset.filter(status=status)
-        if data.get("date_from"):
-            queryset = queryset.filter(ordered_on__gte=data["date_from"])
-        if data.get("date_to"):
-            queryset = queryset.filter(ordered_on__lte=data["date_to"])
-        if data.get("country"):
-            queryset = queryset.filter(country_id=self.country_ids[data["country"]])
-        if data.get("site"):
-            queryset = queryset.filter(ship_to_id=int(data["site"]))
-        return queryset.order_by(*SORTS[self.sort_key])
 
-    def query_string(self, *, with_sort: bool = True) -> str:
-        """The valid filters as a query string: what a custom report saves."""
-        data = self.valid_data
-        pairs = []
-        for name in FIELDS:
-            value = data.get(name)
-            if name == "sort" and not with_sort:
-                continue
-            if value in (None, ""):
-                continue
-            if isinstance(value, datetime.date):
-                value = value.isoformat()
-            pairs.append((name, value))
-        return urlencode(pairs)
-
-    @property
-    def active(self) -> bool:
-        return bool(self.query_string(with_sort=False))
+ORDERS = ListSpec(
+    filterset=OrderFilter,
+    results_id="order-results",
+    count_text=ngettext_lazy("%(counter)s order", "%(counter)s orders", "counter"),
+    export_url="orders:export",
+)

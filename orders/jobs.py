@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from orders import services
-from orders.filters import OrderFilterForm
+from orders.exports import ORDER_COLUMNS
+from orders.filters import OrderFilter
 from orders.models import Order
-from orders.reports import ORDER_COLUMNS, resolve_report
+from orders.reports import resolve_report
 from portal.applications import App
 from portal.exports import XLSX_TYPE, export_bytes
 from portal.files import CSV
@@ -24,8 +25,10 @@ REPORT_FILE_KIND = "orders.report_file"
 
 
 def export_selection(company: Company, query: str) -> Any:
-    form = OrderFilterForm(QueryDict(query) or None, company=company)
-    return form.apply(Order.objects.for_company(company)).for_listing()
+    queryset = Order.objects.for_company(company)
+    return OrderFilter(
+        QueryDict(query) or None, queryset=queryset, company=company
+    ).qs.for_listing()
 
 
 def build_export(job: Job, progress: Progress) -> Result:

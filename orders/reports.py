@@ -7,7 +7,6 @@ report (or a colleague's private one) resolves to nothing, i.e. a 404.
 """
 
 import datetime
-import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,50 +14,15 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404, QueryDict
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.filters import OrderFilterForm
-from orders.models import LineStatus, Order, OrderLine, OrderStatus, SavedReport
+from orders.exports import LINE_COLUMNS, ORDER_COLUMNS
+from orders.filters import OrderFilter
+from orders.models import LineStatus, Order, OrderLine, SavedReport
 from portal.exports import Column
 from portal.models import Company, User
 
-
-@functools.cache
-def _label(choices: type, value: str, language: str | None) -> str:
-    """A status label in the active language, computed once per value (exports run per row)."""
-    return str(dict(choices.choices).get(value, value))
-
-
-def order_status(order: Order) -> str:
-    return _label(OrderStatus, order.status, translation.get_language())
-
-
-def line_status(line: OrderLine) -> str:
-    return _label(LineStatus, line.status, translation.get_language())
-
-
-ORDER_COLUMNS = [
-    Column(_("Order number"), lambda o: o.number),
-    Column(_("PO number"), lambda o: o.customer_po),
-    Column(_("Ordered on"), lambda o: o.ordered_on),
-    Column(_("Status"), order_status),
-    Column(_("Country"), lambda o: o.country.localized_name()),
-    Column(_("Ship-to site"), lambda o: str(o.ship_to) if o.ship_to_id else ""),
-    Column(_("Currency"), lambda o: o.currency),
-    Column(_("Total"), lambda o: o.total),
-]
-LINE_COLUMNS = [
-    Column(_("Order number"), lambda line: line.order.number),
-    Column(_("PO number"), lambda line: line.order.customer_po),
-    Column(_("Line"), lambda line: line.position),
-    Column(_("Part number"), lambda line: line.part_number),
-    Column(_("Description"), lambda line: line.description),
-    Column(_("Quantity"), lambda line: line.quantity),
-    Column(_("Line status"), line_status),
-    Column(_("Planned shipping"), lambda line: line.planned_ship_on),
-    Column(_("Planned delivery"), lambda line: line.planned_delivery_on),
-]
 PAGE_LIMIT = 500
 """Rows shown on the report page and in its PDF; CSV and XLSX carry every row."""
 
@@ -171,9 +135,10 @@ class Report:
         return f"orders-report-{self.key}-{_today().isoformat()}"
 
 
-def saved_report_queryset(company: Company, query: str) -> tuple[QuerySet, OrderFilterForm]:
-    form = OrderFilterForm(QueryDict(query), company=company)
-    return form.apply(Order.objects.for_company(company)), form
+def saved_report_queryset(company: Company, query: str) -> tuple[QuerySet, OrderFilter]:
+    queryset = Order.objects.for_company(company)
+    filterset = OrderFilter(QueryDict(query), queryset=queryset, company=company)
+    return filterset.qs, filterset
 
 
 def resolve_report(company: Company, user: User, key: str) -> Report:

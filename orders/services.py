@@ -17,7 +17,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from orders.filters import OrderFilterForm
+from orders.filters import OrderFilter
 from orders.models import (
     Order,
     OrderStatus,
@@ -65,8 +65,8 @@ def saved_report_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Give the report a name."), code="no_name")
-    form = OrderFilterForm(QueryDict(query or ""), company=company)
-    clean_query = form.query_string()
+    filterset = OrderFilter(QueryDict(query or ""), queryset=Order.objects.none(), company=company)
+    clean_query = filterset.query_string()
     return SavedReport.objects.create(
         company=company, owner=owner, name=name[:100], query=clean_query, shared=shared
     )

@@ -12,124 +12,59 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
-from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orders import services
-from orders.filters import DEFAULT_SORT, SORTS, OrderFilterForm
+from orders.exports import ORDER_COLUMNS
+from orders.filters import ORDERS, CappedPaginator
 from orders.forms import GuestLookupForm, ReportEmailForm, SaveReportForm, ScheduleForm
 from orders.guest import compact, guest_lookup
 from orders.jobs import EXPORT_KIND, REPORT_FILE_KIND, export_selection
 from orders.models import Order, ReportSchedule, SavedReport
 from orders.report_files import download_response, table
-from orders.reports import ORDER_COLUMNS, STANDARD_REPORTS, resolve_report
+from orders.reports import STANDARD_REPORTS, resolve_report
 from portal import ratelimits
 from portal.access import app_view, public_view
 from portal.applications import App
 from portal.client_address import client_ip
 from portal.job_views import export_or_job
-from portal.pagination import IdsFirstPaginator
+from portal.listing import Listing, export_format, filter_params
 
 log = logging.getLogger(__name__)
-PAGE_SIZE = 25
-SORTABLE = [
-    ("number", gettext_lazy("Order number")),
-    ("po", gettext_lazy("PO number")),
-    ("ordered_on", gettext_lazy("Ordered on")),
-    ("status", gettext_lazy("Status")),
-    ("country", gettext_lazy("Country")),
-    ("total", gettext_lazy("Total")),
-]
-
-
-class CappedPaginator(IdsFirstPaginator):
-    """Pages of a selection counted up to CAP rows: an exact COUNT of 100,000 orders costs
-    more than the page itself, and nobody pages that far (they filter or export)."""
-
-    cap = 10_000
-
-    def __init__(self, object_list, per_page, count_queryset) -> None:  # noqa: ANN001
-        super().__init__(object_list, per_page)
-        self.count_queryset = count_queryset
-
-    @cached_property
-    def total(self) -> int:
-        return self.count_queryset.order_by().values("pk")[: self.cap + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.total, self.cap)
-
-    @property
-    def capped(self) -> bool:
-        return self.total > self.cap
-
-
-def _filtered(request: HttpRequest) -> tuple[OrderFilterForm, object]:
-    form = OrderFilterForm(request.GET or None, company=request.company)
-    queryset = form.apply(Order.objects.for_company(request.company))
-    return form, queryset
-
-
-def _sort_headers(form: OrderFilterForm) -> list[dict]:
-    """Column headers with the link that sorts by them (toggling the direction)."""
-    base = form.query_string(with_sort=False)
-    current = form.sort_key
-    headers = []
-    for key, label in SORTABLE:
-        if current == key:
-            direction, target = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            direction, target = "descending", key
-        else:
-            direction, target = "", key
-        query = f"{base}&{urlencode({'sort': target})}" if base else urlencode({"sort": target})
-        sortable = key in SORTS
-        headers.append(
-            {
-                "key": key,
-                "label": label,
-                "direction": direction,
-                "query": query,
-                "sortable": sortable,
-            }
-        )
-    return headers
 
 
 @app_view(App.ORDERS)
 def order_list(request: HttpRequest) -> HttpResponse:
-    form, queryset = _filtered(request)
-    paginator = CappedPaginator(queryset.for_listing(), PAGE_SIZE, queryset)
-    page = paginator.get_page(request.GET.get("page"))
-    query = form.query_string()
-    context = {
-        "form": form,
-        "page": page,
-        "orders": page.object_list,
-        "headers": _sort_headers(form),
-        "query": query,
-        "page_query": query,
-        "save_form": SaveReportForm(initial={"query": query}),
-        "sort": form.sort_key if form.sort_key != DEFAULT_SORT else "",
-    }
-    if request.htmx:
-        return render(request, "orders/_order_results.html", context)
-    return render(request, "orders/order_list.html", context)
+    listing = Listing.build(
+        request,
+        ORDERS,
+        Order.objects.for_company(request.company),
+        paginator=lambda selection: CappedPaginator(
+            selection.for_listing(), ORDERS.page_size, selection
+        ),
+    )
+    paginator = listing.page.paginator
+    if paginator.capped:
+        listing.count_override = _(
+            "More than %(cap)s orders: the first %(cap)s are listed; narrow the filters "
+            "or download the whole selection."
+        ) % {"cap": number_format(paginator.cap, force_grouping=True)}
+    query = listing.filterset.query_string()
+    return listing.render(
+        "orders/order_list.html",
+        "orders/_order_results.html",
+        {"orders": listing.page.object_list, "save_form": SaveReportForm(initial={"query": query})},
+    )
 
 
 @app_view(App.ORDERS)
 def order_export(request: HttpRequest) -> HttpResponse:
-    """The current selection (same filters as the list) as CSV or XLSX: ?fmt=csv|xlsx."""
-    fmt = request.GET.get("fmt", "csv")
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    filters = request.GET.copy()
-    filters.pop("fmt", None)
-    query = filters.urlencode()
+    """The current selection (same filters as the list) as CSV or XLSX: ?format=csv|xlsx."""
+    fmt = export_format(request)
+    query = filter_params(request.GET).urlencode()
     return export_or_job(
         request,
         fmt=fmt,

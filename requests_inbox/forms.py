@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.lazy_text import interpolate_lazy
 from portal.models import Topic
-from requests_inbox.models import Rating, Status
+from requests_inbox.models import Rating
 from requests_inbox.services import MAX_BODY_CHARS, MAX_FILES, MAX_REFERENCE_CHARS
 
 
@@ -77,50 +77,4 @@ class RateForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-SORTS = {
-    "-created": ("-created_at", "-id"),
-    "created": ("created_at", "id"),
-    "number": ("number",),
-    "-number": ("-number",),
-    "subject": ("subject", "id"),
-    "-subject": ("-subject", "-id"),
-    "status": ("status", "-created_at"),
-    "-status": ("-status", "-created_at"),
-    "-activity": ("-last_message_at", "-id"),
-    "activity": ("last_message_at", "id"),
-}
-
-
-class RequestFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + list(Status.choices)
-    )
-    category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("All"))] + list(Topic.choices)
-    )
-    created_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    created_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[
-            ("-created", _("Newest first")),
-            ("created", _("Oldest first")),
-            ("-activity", _("Latest activity")),
-            ("activity", _("Oldest activity")),
-            ("number", _("Tracking number, ascending")),
-            ("-number", _("Tracking number, descending")),
-            ("subject", _("Subject, A to Z")),
-            ("-subject", _("Subject, Z to A")),
-            ("status", _("Status, A to Z")),
-            ("-status", _("Status, Z to A")),
-        ],
     )

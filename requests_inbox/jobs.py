@@ -11,47 +11,20 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.applications import App
-from portal.exports import XLSX_TYPE, Column, export_bytes
+from portal.exports import XLSX_TYPE, export_bytes
 from portal.files import CSV
 from portal.jobs import JobKind, Progress, Result
 from portal.models import Job, Membership
-from requests_inbox.forms import SORTS, RequestFilterForm
+from requests_inbox.exports import COLUMNS
+from requests_inbox.filters import RequestFilter
 from requests_inbox.models import Request
 
 EXPORT_KIND = "requests_inbox.export"
 
-COLUMNS = [
-    Column(header=_("Tracking number"), value=lambda r: r.number),
-    Column(header=_("Subject"), value=lambda r: r.subject),
-    Column(header=_("Category"), value=lambda r: r.get_category_display()),
-    Column(header=_("Reference"), value=lambda r: r.reference),
-    Column(header=_("Status"), value=lambda r: r.get_status_display()),
-    Column(header=_("Created"), value=lambda r: r.created_at),
-    Column(header=_("Answer expected by"), value=lambda r: r.due_at),
-    Column(header=_("Requester"), value=lambda r: r.requester.email),
-]
 
-
-def filter_requests(
-    visible: QuerySet[Request], data: Any
-) -> tuple[RequestFilterForm, QuerySet[Request], str]:
+def filter_requests(visible: QuerySet[Request], data: Any) -> QuerySet[Request]:
     """The list's filters and sort applied to the requests the user may see."""
-    form = RequestFilterForm(data or None)
-    qs = visible.select_related("requester")
-    sort = "-created"
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        qs = qs.search(cleaned["q"])
-        if cleaned["status"]:
-            qs = qs.filter(status=cleaned["status"])
-        if cleaned["category"]:
-            qs = qs.filter(category=cleaned["category"])
-        if cleaned["created_from"]:
-            qs = qs.filter(created_at__date__gte=cleaned["created_from"])
-        if cleaned["created_to"]:
-            qs = qs.filter(created_at__date__lte=cleaned["created_to"])
-        sort = cleaned["sort"] or sort
-    return form, qs.order_by(*SORTS[sort]), sort
+    return RequestFilter(data or None, queryset=visible.select_related("requester")).qs
 
 
 def build_export(job: Job, progress: Progress) -> Result:
@@ -62,7 +35,7 @@ def build_export(job: Job, progress: Progress) -> Result:
     visible = Request.objects.for_company(job.company).visible_to(
         job.user, is_company_admin=is_admin
     )
-    _form, rows, _sort = filter_requests(visible, QueryDict(job.params.get("query", "")))
+    rows = filter_requests(visible, QueryDict(job.params.get("query", "")))
     data = export_bytes(
         fmt, rows.iterator(chunk_size=2000), COLUMNS, sheet=_("My requests"), progress=progress
     )

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,10 +21,12 @@ from portal.access import app_view
 from portal.applications import App
 from portal.files import serve
 from portal.job_views import export_or_job
+from portal.listing import Listing, export_format, filter_params
 from portal.models import StoredFile, Topic
-from portal.pagination import page_of
-from requests_inbox.forms import RateForm, ReplyForm, RequestFilterForm, RequestForm
-from requests_inbox.jobs import COLUMNS, EXPORT_KIND, filter_requests
+from requests_inbox.exports import COLUMNS
+from requests_inbox.filters import REQUESTS
+from requests_inbox.forms import RateForm, ReplyForm, RequestForm
+from requests_inbox.jobs import EXPORT_KIND, filter_requests
 from requests_inbox.models import Message, Request, StatusChange
 from requests_inbox.services import (
     request_close,
@@ -35,7 +37,6 @@ from requests_inbox.services import (
 )
 
 APP = App.REQUESTS
-PAGE_SIZE = 25
 FILES_AGAIN = gettext_lazy(
     "For your security, files are not kept when the form has errors: please choose them again."
 )
@@ -84,29 +85,17 @@ def get_visible(request: HttpRequest, number: str) -> Request:
     )
 
 
-def filtered(request: HttpRequest) -> tuple[RequestFilterForm, QuerySet[Request], str]:
-    return filter_requests(visible_requests(request), request.GET)
-
-
 @app_view(APP)
 def request_list(request: HttpRequest) -> HttpResponse:
-    form, qs, sort = filtered(request)
-    page = paginate(request, qs)
-    page.object_list = with_message_counts(list(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "sort": sort,
-        "query": query.urlencode(),
-        "sort_query": _without(request, "sort", "page"),
-        "is_company_admin": is_admin(request),
-    }
-    template = (
-        "requests_inbox/_request_table.html" if request.htmx else "requests_inbox/request_list.html"
+    listing = Listing.build(
+        request, REQUESTS, visible_requests(request).select_related("requester")
     )
-    return render(request, template, context)
+    listing.page.object_list = with_message_counts(list(listing.page.object_list))
+    return listing.render(
+        "requests_inbox/request_list.html",
+        "requests_inbox/_request_table.html",
+        {"is_company_admin": is_admin(request)},
+    )
 
 
 def with_message_counts(rows: list[Request]) -> list[Request]:
@@ -125,29 +114,14 @@ def with_message_counts(rows: list[Request]) -> list[Request]:
     return rows
 
 
-def _without(request: HttpRequest, *keys: str) -> str:
-    query = request.GET.copy()
-    for key in keys:
-        query.pop(key, None)
-    return query.urlencode()
-
-
-def paginate(request: HttpRequest, qs: QuerySet) -> Any:
-    """Page by page; a page beyond the end shows the last one, garbage shows the first."""
-    return page_of(request, qs, PAGE_SIZE)
-
-
 @app_view(APP)
 def request_export(request: HttpRequest) -> HttpResponse:
-    """CSV or XLSX (`?fmt=`) of the current selection (same filters as the list); beyond
-    EXPORT_DIRECT_MAX_ROWS a worker builds it (portal.jobs)."""
-    fmt = request.GET.get("fmt", "csv")
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    filters = request.GET.copy()
-    filters.pop("fmt", None)
+    """CSV or XLSX (`?format=`) of the current selection (same filters as the list);
+    beyond EXPORT_DIRECT_MAX_ROWS a worker builds it (portal.jobs)."""
+    fmt = export_format(request)
+    filters = filter_params(request.GET)
     query = filters.urlencode()
-    _form, qs, _sort = filter_requests(visible_requests(request), filters)
+    qs = filter_requests(visible_requests(request), filters)
     return export_or_job(
         request,
         fmt=fmt,

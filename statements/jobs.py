@@ -20,8 +20,9 @@ from portal.exports import XLSX_TYPE, export_bytes
 from portal.files import CSV, PDF
 from portal.jobs import JobKind, Progress, Result
 from portal.models import Job
+from statements.exports import EXPORT_COLUMNS
 from statements.ledger import StatementLines, StatementQuery, totals
-from statements.statement import EXPORT_COLUMNS, statement_document_context
+from statements.statement import statement_document_context
 
 PDF_KIND = "statements.pdf"
 EXPORT_KIND = "statements.export"

@@ -6,11 +6,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Sum
-from django.utils.translation import gettext_lazy as _
 
 from invoices.models import BillingAccount
 from portal.company_cache import company_cached
-from portal.exports import Column
 from statements.ledger import (
     Ageing,
     StatementLines,
@@ -22,26 +20,6 @@ from statements.ledger import (
 from statements.models import LedgerEntry
 
 PDF_MAX_LINES = 2000
-
-
-def _currency(line) -> str:
-    return line.currency
-
-
-EXPORT_COLUMNS = [
-    Column(_("Date"), lambda line: line.date),
-    Column(_("Type"), lambda line: line.kind_label),
-    Column(_("Number"), lambda line: line.number),
-    Column(_("Reference"), lambda line: line.reference),
-    Column(_("Due date"), lambda line: line.due_date),
-    Column(_("Currency"), lambda line: line.currency),
-    Column(_("Debit"), lambda line: line.debit, currency=_currency, total=True),
-    Column(_("Credit"), lambda line: line.credit, currency=_currency, total=True),
-    Column(_("Pending"), lambda line: line.pending or None, currency=_currency, total=True),
-    Column(_("Balance"), lambda line: line.balance, currency=_currency),
-    Column(_("Open amount"), lambda line: line.open_amount, currency=_currency),
-    Column(_("Status"), lambda line: line.status_label),
-]
 
 
 AGEING_CACHE_SECONDS = 600

@@ -6,6 +6,7 @@ exactly like a missing one. The ledger reads are in `statements.ledger`.
 """
 
 import re
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from invoices.models import BillingAccount
@@ -23,27 +24,15 @@ from portal.access import app_view
 from portal.applications import App
 from portal.documents import pdf_response
 from portal.job_views import export_or_job, start_or_back
-from statements.forms import StatementFilterForm
+from portal.listing import Listing
+from statements.exports import EXPORT_COLUMNS
+from statements.filters import STATEMENT, StatementFilter
 from statements.jobs import EXPORT_KIND, PDF_KIND, export_sheet, job_params
-from statements.ledger import DEFAULT_SORT, StatementLines, StatementQuery, totals
+from statements.ledger import StatementLines, StatementQuery, totals
 from statements.models import CreditNote, LedgerEntry, Payment
-from statements.statement import (
-    EXPORT_COLUMNS,
-    account_balances,
-    statement_document_context,
-)
+from statements.statement import account_balances, statement_document_context
 
-PAGE_SIZE = 50
 CURRENCY = re.compile(r"^[A-Z]{3}$")
-SORTABLE = [
-    ("date", gettext_lazy("Date")),
-    ("type", gettext_lazy("Type")),
-    ("number", gettext_lazy("Number")),
-    ("due", gettext_lazy("Due date")),
-    ("debit", gettext_lazy("Debit")),
-    ("credit", gettext_lazy("Credit")),
-    ("status", gettext_lazy("Status")),
-]
 
 
 @app_view(App.STATEMENTS)
@@ -70,103 +59,46 @@ def _account(request: HttpRequest, number: str, currency: str) -> BillingAccount
     return account
 
 
-def _form(request: HttpRequest) -> StatementFilterForm:
-    form = StatementFilterForm(request.GET, today=timezone.localdate())
-    form.is_valid()
-    return form
-
-
-def _query(request: HttpRequest, account: BillingAccount, currency: str, form) -> StatementQuery:
-    data = form.cleaned_data
-    period = form.chosen_period
-    return StatementQuery(
-        company_id=request.company.pk,
-        account_id=account.pk,
-        currency=currency,
-        start=period.start,
-        end=period.end,
-        q=data.get("q") or "",
-        kind=data.get("type") or "",
-        status=data.get("status") or "",
-        sort=data.get("sort") or DEFAULT_SORT,
-    )
-
-
-def _query_string(request: HttpRequest, **changes) -> str:
-    params = request.GET.copy()
-    for key, value in changes.items():
-        params.pop(key, None)
-        if value:
-            params[key] = value
-    return params.urlencode()
-
-
-def _sort_headers(request: HttpRequest, query: StatementQuery | None) -> list[dict]:
-    current = query.sort if query else DEFAULT_SORT
-    headers = []
-    for key, label in SORTABLE:
-        if current == key:
-            direction, target = "ascending", f"-{key}"
-        elif current == f"-{key}":
-            direction, target = "descending", key
-        else:
-            direction, target = "", key
-        headers.append(
-            {
-                "key": key,
-                "label": label,
-                "direction": direction,
-                "query": _query_string(request, sort=target, page=""),
-            }
-        )
-    return headers
+def _filtered(request: HttpRequest) -> StatementFilter:
+    return STATEMENT.filterset(request.GET, queryset=LedgerEntry.objects.none())
 
 
 @app_view(App.STATEMENTS)
 def statement(request: HttpRequest, account: str, currency: str) -> HttpResponse:
     """The statement of one account and currency for a period, with running balance and ageing."""
     billing_account = _account(request, account, currency)
-    form = _form(request)
-    context = {
-        "account": billing_account,
-        "currency": currency,
-        "form": form,
-        "query_string": _query_string(request, page=""),
-    }
-    if form.is_valid():
-        query = _query(request, billing_account, currency, form)
+    filterset = _filtered(request)
+    context: dict = {"account": billing_account, "currency": currency}
+    lines: Any = None
+    if filterset.form.is_valid():
+        query = filterset.statement_query(
+            company_id=request.company.pk, account_id=billing_account.pk, currency=currency
+        )
         document = statement_document_context(query, today=timezone.localdate(), lines=False)
         lines = StatementLines(query, document["totals"].opening)
-        page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
-        sort_label = dict(SORTABLE).get(query.sort_key, "")
-        context.update(
-            document,
-            query=query,
-            page=page,
-            lines=page.object_list,
-            sort_label=sort_label,
-            headers=_sort_headers(request, query),
-        )
-    else:
-        context["headers"] = _sort_headers(request, None)
-    template = (
-        "statements/_statement_results.html"
-        if getattr(request, "htmx", False) and not request.htmx.boosted
-        else "statements/statement_detail.html"
+        context.update(document, query=query, sort_label=filterset.sort_label)
+    rows = lines if lines is not None else []
+    listing = Listing.of(request, STATEMENT, filterset, Paginator(rows, STATEMENT.page_size))
+    if lines is not None:
+        context["lines"] = listing.page.object_list
+    return listing.render(
+        "statements/statement_detail.html", "statements/_statement_results.html", context
     )
-    return render(request, template, context)
 
 
 def _valid_query_or_redirect(request, billing_account, currency):
-    form = _form(request)
-    if not form.is_valid():
+    filterset = _filtered(request)
+    if not filterset.form.is_valid():
         messages.error(request, _("Correct the statement's dates before downloading it."))
         url = reverse(
             "statements:statement",
             kwargs={"account": billing_account.number, "currency": currency},
         )
         return None, redirect(f"{url}?{request.GET.urlencode()}")
-    return _query(request, billing_account, currency, form), None
+    query = filterset.statement_query(
+        company_id=request.company.pk, account_id=billing_account.pk, currency=currency
+    )
+    return query, None
 
 
 def _filename(billing_account: BillingAccount, query: StatementQuery) -> str:

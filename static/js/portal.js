@@ -67,7 +67,7 @@ const announceResults = (target, trigger) => {
   const status = target.querySelector("[data-results-status]");
   const announcer = document.getElementById("results-announcer");
   if (!status || !announcer) return;
-  const words = (el) => (el ? el.textContent.replace(/[▲▼↑↓]/g, "").replace(/\s+/g, " ").trim() : "");
+  const words = (el) => (el ? el.textContent.replace(/[▲▼↑↓↕]/g, "").replace(/\s+/g, " ").trim() : "");
   let sentence = words(status);
   const rows = target.querySelectorAll("tbody tr").length;
   const total = parseInt(sentence.replace(/[^\d]/g, ""), 10);
@@ -85,7 +85,22 @@ const announceResults = (target, trigger) => {
   window.setTimeout(() => { announcer.textContent = sentence; }, 50);
   if (!trigger || !document.body.contains(trigger)) status.focus();
 };
+// While new results load, the old ones are marked busy (the indicator shows it visually).
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const target = event.detail.target;
+  if (target && target.querySelector("[data-results-status]")) target.setAttribute("aria-busy", "true");
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.target) event.detail.target.removeAttribute("aria-busy");
+});
+// A sort chosen in a header is kept by the filter form (its sort field follows the results).
+const syncSort = (target) => {
+  const status = target.querySelector("[data-results-status][data-sort]");
+  const field = target.id && document.querySelector(`form[hx-target="#${target.id}"] [name=sort]`);
+  if (status && field) field.value = status.dataset.sort;
+};
 document.addEventListener("htmx:afterSettle", (event) => {
+  syncSort(event.detail.target);
   announceResults(event.detail.target, event.detail.requestConfig && event.detail.requestConfig.elt);
 });
 

@@ -80,6 +80,37 @@ def test_a_list_sorted_filtered_and_paged_with_the_keyboard(page, live_server, d
     expect(announcer).to_have_text(re.compile(r"^\d+ orders?"))
 
 
+@pytest.mark.parametrize(
+    "name, header, noun",
+    [
+        ("invoices:list", "Due date", "invoices? selected"),
+        ("requests_inbox:list", "Subject", "requests?"),
+        ("contracts:list", "Title", "contracts?"),
+    ],
+)
+def test_every_list_announces_a_sort_and_focuses_its_results_heading(
+    page, live_server, demo, name, header, noun
+):
+    """Lists whose sort links were plain page loads now change with htmx like the others:
+    the focus goes to the results heading and one short sentence is announced."""
+    _sign_in(page, live_server)
+    page.goto(url_for(live_server, name))
+    if page.locator("html").get_attribute("lang") != "en":
+        page.get_by_role("button", name="English").click()
+    link = page.get_by_role("link", name=re.compile(f"^{header}"))
+    url = page.url
+    _tab_to(page, link)
+    page.keyboard.press("Enter")
+    _idle(page)
+    heading = page.locator("h2[data-results-status]")
+    expect(heading).to_be_focused()
+    expect(page.locator("th[aria-sort]")).to_contain_text(header)
+    expect(page.locator("#results-announcer")).to_have_text(
+        re.compile(rf"^(\d+ of )?\d+ {noun}, sorted by {header}, (ascending|descending)")
+    )
+    assert page.url != url and "sort=" in page.url  # the sort is in the address (back works)
+
+
 def test_the_announcement_is_in_french_too(new_context, live_server, demo):
     page = new_context(locale="fr-FR").new_page()
     _sign_in(page, live_server)

@@ -163,7 +163,7 @@ def test_xlsx_export_has_the_page_totals_per_currency(client, company, language)
     response = client.get(reverse("invoices:export"), {"fmt": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    total, open_amount = 7, 9  # the columns "Total" and "Open amount" (invoices/columns.py)
+    total, open_amount = 7, 9  # the columns "Total" and "Open amount" (invoices/exports.py)
     assert rows[0][0] == ("Invoice number" if language == "en" else "Numéro de facture")
     assert len(rows) == 1 + 3 + 2  # header, the invoices, one totals row per currency
     found = {row[0]: row for row in rows[-2:]}
