@@ -1,6 +1,8 @@
-"""Phones and zoom (WCAG 1.4.10 reflow): on the demo data, no page of the main set
-scrolls sideways at 390 and 320 px, nor at 200 % zoom of a 1280 px window (640 CSS px),
-in English and French; wide tables scroll inside their own container; the header is
+"""Phones and zoom (WCAG 1.4.10 reflow): on the demo data, no page of the main set (every
+application's list and first detail page, the pages one step further: a statement's
+payment, an invoice's dispute and copy forms, a saved order report, a job's page and
+My files) scrolls sideways at 390 and 320 px, nor at 200 % zoom of a 1280 px window
+(640 CSS px), in English and French; wide tables scroll inside their own container; the header is
 a compact bar with a Menu button that opens the application links."""
 
 import re
@@ -37,6 +39,7 @@ MAIN_PAGES = [
     "requests_inbox:list",
     "requests_inbox:create",
     "mfa_index",
+    "portal:jobs",
 ]
 # The first object of each list, opened from the list as a person would.
 DETAIL_LINKS = {
@@ -46,6 +49,13 @@ DETAIL_LINKS = {
     "statements:list": r"^/statements/[^/]+/[A-Z]{3}/$",
     "inventory:home": r"^/inventory/items/\d+/$",
     "requests_inbox:list": r"^/requests/CS-",
+}
+
+# One step further, from the detail page above (or from the list for saved reports).
+FURTHER_LINKS = {
+    "statements:list": [r"^/statements/payments/[^/]+/$"],
+    "invoices:list": [r"^/invoices/[^/]+/dispute/$", r"^/invoices/[^/]+/copy/$"],
+    "orders:reports": [r"^/orders/reports/(?!save/)[^/]+/$"],
 }
 
 OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
@@ -65,15 +75,31 @@ def _sign_in_demo_admin(page, live_server):
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def _links(page) -> list[str]:
+    return page.locator("main a[href]").evaluate_all(
+        "(links) => links.map((a) => a.getAttribute('href'))"
+    )
+
+
+def _first(hrefs: list[str], pattern: str) -> str:
+    return next(h for h in hrefs if re.match(pattern, h))
+
+
 def _main_set(page, live_server) -> list[str]:
     urls = [url_for(live_server, name) for name in MAIN_PAGES]
     for name, pattern in DETAIL_LINKS.items():
         page.goto(url_for(live_server, name))
-        hrefs = page.locator("main a[href]").evaluate_all(
-            "(links) => links.map((a) => a.getAttribute('href'))"
-        )
-        first = next(h for h in hrefs if re.match(pattern, h))
-        urls.append(live_server.url + first)
+        detail = live_server.url + _first(_links(page), pattern)
+        urls.append(detail)
+        page.goto(detail)
+        urls += [live_server.url + _first(_links(page), p) for p in FURTHER_LINKS.get(name, [])]
+        if name == "statements:list":
+            # The statement's PDF is a job: its page (progress, then the download).
+            page.locator("main a[href*='/pdf/']").first.click()
+            page.wait_for_url(re.compile(r"/files/\d+/$"))
+            urls.append(page.url)
+    page.goto(url_for(live_server, "orders:reports"))
+    urls += [live_server.url + _first(_links(page), p) for p in FURTHER_LINKS["orders:reports"]]
     return urls
 
 
@@ -83,7 +109,8 @@ def test_no_page_of_the_main_set_scrolls_sideways_on_a_phone(page, live_server, 
     if page.locator("html").get_attribute("lang") != language:
         switch_language(page, language)
     urls = _main_set(page, live_server)
-    assert len(urls) == len(MAIN_PAGES) + len(DETAIL_LINKS)
+    further = sum(len(patterns) for patterns in FURTHER_LINKS.values())
+    assert len(set(urls)) == len(MAIN_PAGES) + len(DETAIL_LINKS) + further + 1  # + the job
 
     too_wide = []
     for url in urls:
