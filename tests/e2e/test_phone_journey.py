@@ -95,8 +95,9 @@ def _main_set(page, live_server) -> list[str]:
         urls += [live_server.url + _first(_links(page), p) for p in FURTHER_LINKS.get(name, [])]
         if name == "statements:list":
             # The statement's PDF is a job: its page (progress, then the download).
-            page.locator("main a[href*='/pdf/']").first.click()
-            page.wait_for_url(re.compile(r"/files/\d+/$"))
+            pdf = page.locator("main a[href*='/pdf/']").first.get_attribute("href")
+            page.goto(live_server.url + pdf, timeout=60_000)  # the PDF is made meanwhile
+            expect(page).to_have_url(re.compile(r"/files/\d+/$"))
             urls.append(page.url)
     page.goto(url_for(live_server, "orders:reports"))
     urls += [live_server.url + _first(_links(page), p) for p in FURTHER_LINKS["orders:reports"]]
