@@ -56,9 +56,11 @@ if (!CSS.supports("selector(::details-content)")) {
   wide.addEventListener("change", syncFoldables);
 }
 
-// A page with form errors starts on its error summary (autofocus does it where supported).
-const errorSummary = document.getElementById("error-summary");
-if (errorSummary && (!document.activeElement || document.activeElement === document.body)) errorSummary.focus();
+// A page with form errors starts on its error summary (autofocus does it where supported);
+// a page that answers a form below it (a lookup's result) starts on that answer, so a
+// keyboard or screen-reader user is told at once instead of landing at the top.
+const startHere = document.getElementById("error-summary") || document.querySelector("[data-focus-on-load]");
+if (startHere && (!document.activeElement || document.activeElement === document.body)) startHere.focus();
 
 // Lists updated by htmx (search, sort, page): one short polite announcement of the
 // result, and the focus on the result count when the control that asked is gone

@@ -230,3 +230,19 @@ def test_touch_targets_are_large_enough(new_context, live_server, demo):
         "(els) => els.map((el) => el.getBoundingClientRect()).map((r) => [r.width, r.height])"
     )
     assert boxes and all(w >= 24 and h >= 24 for w, h in boxes)
+
+
+def test_an_invoices_sums_are_in_view_on_a_phone(page, live_server, demo):
+    """The lines scroll sideways in their container; the sums below them do not hide at
+    its far right (the table's footer showed empty rows on a 390 px screen)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    _sign_in_demo_admin(page, live_server)
+    page.goto(url_for(live_server, "invoices:list"))
+    page.goto(live_server.url + _first(_links(page), DETAIL_LINKS["invoices:list"]))
+    page.wait_for_load_state("load")
+    sums = page.locator("table.invoice-sums")
+    sums.scroll_into_view_if_needed()
+    for cell in sums.locator("th, td").all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, cell.inner_text()
+    expect(sums.locator("tr").last).to_contain_text(re.compile(r"Total TTC|Total including VAT"))

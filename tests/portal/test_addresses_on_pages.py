@@ -52,7 +52,7 @@ def test_order_ship_to_is_the_us_way(client, globex):
     order = OrderFactory(company=globex, ship_to=_austin(globex), currency="USD")
     login(client, member(globex, role=Role.VIEWER), globex)
     page = client.get(reverse("orders:detail", kwargs={"number": order.number})).text
-    assert "<address>7000 Metropolis Drive<br>Austin, TX 78744<br>United States</address>" in page
+    assert "7000 Metropolis Drive<br>Austin, TX 78744<br>United States</address>" in page
 
 
 def test_installed_items_site_is_the_french_way(client, country):
