@@ -246,3 +246,9 @@ def test_an_invoices_sums_are_in_view_on_a_phone(page, live_server, demo):
         box = cell.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 320, cell.inner_text()
     expect(sums.locator("tr").last).to_contain_text(re.compile(r"Total TTC|Total including VAT"))
+    # Each amount keeps its currency on its line ("3 675,00 EUR" wrapped before EUR).
+    lines_per_amount = sums.locator("td").evaluate_all(
+        "(cells) => cells.map((td) => { const r = document.createRange();"
+        " r.selectNodeContents(td); return new Set([...r.getClientRects()].map((b) => b.top)).size; })"
+    )
+    assert set(lines_per_amount) == {1}

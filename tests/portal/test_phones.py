@@ -59,6 +59,7 @@ def test_help_page_prints_the_readers_national_format(client):
     login(client, buyer, globex)
     page = client.get(reverse("portal:help")).text
     assert '<a href="tel:+1-212-555-0100">(212) 555-0100</a>' in page
+    assert "<h2>Customer service: United States</h2>" in page  # not "in United States"
     # French contacts seen from the US: with the country code, to be dialled from abroad.
     page = client.get(reverse("portal:help"), {"country": "FR"}).text
     assert '<a href="tel:+33-1-23-45-67-89">+33 1 23 45 67 89</a>' in page
