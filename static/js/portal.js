@@ -27,11 +27,16 @@ const markScrollableTables = () => {
     const table = wrap.querySelector("table");
     if (table && wrap.scrollWidth > wrap.clientWidth + 1) {
       wrap.setAttribute("tabindex", "0");
-      wrap.setAttribute("role", "region");
       const caption = table.caption || wrap.previousElementSibling;
       const name = table.getAttribute("aria-label") || (caption ? caption.textContent.trim() : "");
+      // Inside a section already named the same (its heading), a second region of that
+      // name would be a duplicate landmark: the container is then a named group.
+      const section = wrap.parentElement.closest("[aria-labelledby]");
+      const label = section && document.getElementById(section.getAttribute("aria-labelledby"));
+      const sameName = label && label.textContent.trim() === name;
+      wrap.setAttribute("role", sameName ? "group" : "region");
       if (name) wrap.setAttribute("aria-label", name);
-    } else if (wrap.getAttribute("role") === "region") {
+    } else if (wrap.hasAttribute("role")) {
       wrap.removeAttribute("tabindex");
       wrap.removeAttribute("role");
       wrap.removeAttribute("aria-label");

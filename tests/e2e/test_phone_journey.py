@@ -237,8 +237,8 @@ def test_an_invoices_sums_are_in_view_on_a_phone(page, live_server, demo):
     its far right (the table's footer showed empty rows on a 390 px screen)."""
     page.set_viewport_size({"width": 320, "height": 640})
     _sign_in_demo_admin(page, live_server)
-    page.goto(url_for(live_server, "invoices:list"))
-    page.goto(live_server.url + _first(_links(page), DETAIL_LINKS["invoices:list"]))
+    # A paid demo invoice: its lines, its sums and the payment that settled it.
+    page.goto(url_for(live_server, "invoices:detail", number="FR-INV-2026100"))
     page.wait_for_load_state("load")
     sums = page.locator("table.invoice-sums")
     sums.scroll_into_view_if_needed()
@@ -252,3 +252,10 @@ def test_an_invoices_sums_are_in_view_on_a_phone(page, live_server, demo):
         " r.selectNodeContents(td); return new Set([...r.getClientRects()].map((b) => b.top)).size; })"
     )
     assert set(lines_per_amount) == {1}
+    # The payments' table scrolls in a container named like its section: a group inside
+    # the section's region, not a second "Payments and credit notes" landmark.
+    settled = page.locator("section[aria-labelledby=settled-heading]")
+    expect(settled.locator(".table-wrap")).to_have_attribute("role", "group")
+    expect(
+        page.get_by_role("region", name=re.compile("Paiements et avoirs|Payments and"))
+    ).to_have_count(1)
