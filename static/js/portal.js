@@ -62,8 +62,9 @@ if (!CSS.supports("selector(::details-content)")) {
 }
 
 // A page with form errors starts on its error summary (autofocus does it where supported);
-// a page that answers a form below it (a lookup's result) starts on that answer, so a
-// keyboard or screen-reader user is told at once instead of landing at the top.
+// a page that says what an action did (a message after a redirect) or answers a form below
+// it (a lookup's result) starts there, so a keyboard or screen-reader user is told at once
+// (a status region present when the page loads is not read out).
 const startHere = document.getElementById("error-summary") || document.querySelector("[data-focus-on-load]");
 if (startHere && (!document.activeElement || document.activeElement === document.body)) startHere.focus();
 

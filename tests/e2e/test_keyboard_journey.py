@@ -236,6 +236,11 @@ def test_write_to_us_with_an_attachment_with_the_keyboard(page, live_server, dem
     _tab_to(page, form.get_by_role("button", name="Send"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/requests/CS-"))
+    # The new page starts on what happened: the message has the focus, so it is read out.
+    message = page.get_by_role("status").filter(
+        has_text=re.compile(r"Your request CS-\S+ was sent")
+    )
+    expect(message).to_be_focused()
     expect(page.get_by_role("main")).to_contain_text("delivery-note.pdf")
 
 
