@@ -19,6 +19,7 @@ from invoices.filters import INVOICES
 from invoices.forms import CopyForm, DecisionForm, DisputeForm
 from invoices.jobs import EXPORT_KIND, export_selection
 from invoices.models import ApprovalStatus, Invoice, ShareLink
+from invoices.sellers import seller_for
 from portal.access import app_view, has_app_role, public_view
 from portal.applications import App
 from portal.company_cache import company_cached
@@ -201,6 +202,8 @@ def _detail_page(
         "ship_to": rendering.delivery_address(invoice),
         **services.settlements(invoice),
         "taxes": rendering.tax_breakdown(lines),
+        # Sales tax (US) or VAT, worded as on the PDF: the scheme of the issuing entity.
+        "tax_scheme": seller_for(invoice.country.code)["tax_scheme"],
         "history": invoice.events.select_related("actor")[:50],
         "links": links[:50],
         "can_approve": can_approve,

@@ -194,6 +194,8 @@ def help_page(request: HttpRequest) -> HttpResponse:
             "country_name": country_name,
             "contacts": contacts,
             "can_write": can_write,
+            # Phones in the national format for a reader of that country, else international.
+            "reader_country": company.country.code if company is not None else "",
         },
     )
 

@@ -95,11 +95,11 @@ USERS = [
 ]
 
 HELP = {
-    "FR": ("+33 1 00 00 00 00", "service.clients@example.com", "Lun.–ven. 8h30–18h"),
-    "DE": ("+49 30 0000000", "kundenservice@example.com", "Mo–Fr 8:00–17:30"),
-    "GB": ("+44 20 0000 0000", "customer.service@example.com", "Mon–Fri 8:30–17:30"),
-    "US": ("+1 800 000 0000", "customer.service@example.com", "Mon–Fri 8am–8pm ET"),
-    "BR": ("+55 11 0000 0000", "atendimento@example.com", "Seg–Sex 8h–18h"),
+    "FR": ("+33123456789", "service.clients@example.com", "Lun.–ven. 8h30–18h"),
+    "DE": ("+4930901820", "kundenservice@example.com", "Mo–Fr 8:00–17:30"),
+    "GB": ("+442079460000", "customer.service@example.com", "Mon–Fri 8:30–17:30"),
+    "US": ("+12125550100", "customer.service@example.com", "Mon–Fri 8am–8pm ET"),
+    "BR": ("+551130000000", "atendimento@example.com", "Seg–Sex 8h–18h"),
 }
 
 # Registered office, billing address and legal identity per demo company.

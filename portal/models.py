@@ -6,6 +6,7 @@ from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.addresses import PostalAddress
 from portal.applications import App
+from portal.phones import normalize as normalize_phone
 
 
 class TenantQuerySet(models.QuerySet):
@@ -396,7 +398,15 @@ class HelpContact(models.Model):
 
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="help_contacts")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "As the country writes it, e.g. (212) 555-0100 or 01 23 45 67 89; "
+            "stored with its country code."
+        ),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     hours = models.CharField(_("opening hours"), max_length=120, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -411,6 +421,14 @@ class HelpContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} · {self.get_topic_display()}"
+
+    def clean(self) -> None:
+        """The phone is kept in E.164; a number without +code is one of the contact's country."""
+        region = self.country.code if self.country_id else None
+        try:
+            self.phone = normalize_phone(self.phone, region)
+        except ValidationError as error:
+            raise ValidationError({"phone": error}) from None
 
 
 class StoredFile(models.Model):

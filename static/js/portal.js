@@ -27,11 +27,16 @@ const markScrollableTables = () => {
     const table = wrap.querySelector("table");
     if (table && wrap.scrollWidth > wrap.clientWidth + 1) {
       wrap.setAttribute("tabindex", "0");
-      wrap.setAttribute("role", "region");
       const caption = table.caption || wrap.previousElementSibling;
       const name = table.getAttribute("aria-label") || (caption ? caption.textContent.trim() : "");
+      // Inside a section already named the same (its heading), a second region of that
+      // name would be a duplicate landmark: the container is then a named group.
+      const section = wrap.parentElement.closest("[aria-labelledby]");
+      const label = section && document.getElementById(section.getAttribute("aria-labelledby"));
+      const sameName = label && label.textContent.trim() === name;
+      wrap.setAttribute("role", sameName ? "group" : "region");
       if (name) wrap.setAttribute("aria-label", name);
-    } else if (wrap.getAttribute("role") === "region") {
+    } else if (wrap.hasAttribute("role")) {
       wrap.removeAttribute("tabindex");
       wrap.removeAttribute("role");
       wrap.removeAttribute("aria-label");
@@ -56,9 +61,12 @@ if (!CSS.supports("selector(::details-content)")) {
   wide.addEventListener("change", syncFoldables);
 }
 
-// A page with form errors starts on its error summary (autofocus does it where supported).
-const errorSummary = document.getElementById("error-summary");
-if (errorSummary && (!document.activeElement || document.activeElement === document.body)) errorSummary.focus();
+// A page with form errors starts on its error summary (autofocus does it where supported);
+// a page that says what an action did (a message after a redirect) or answers a form below
+// it (a lookup's result) starts there, so a keyboard or screen-reader user is told at once
+// (a status region present when the page loads is not read out).
+const startHere = document.getElementById("error-summary") || document.querySelector("[data-focus-on-load]");
+if (startHere && (!document.activeElement || document.activeElement === document.body)) startHere.focus();
 
 // Lists updated by htmx (search, sort, page): one short polite announcement of the
 // result, and the focus on the result count when the control that asked is gone

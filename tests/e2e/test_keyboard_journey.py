@@ -267,4 +267,31 @@ def test_write_to_us_with_an_attachment_with_the_keyboard(page, live_server, dem
     _tab_to(page, form.get_by_role("button", name="Send"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/requests/CS-"))
+    # The new page starts on what happened: the message has the focus, so it is read out.
+    message = page.get_by_role("status").filter(
+        has_text=re.compile(r"Your request CS-\S+ was sent")
+    )
+    expect(message).to_be_focused()
     expect(page.get_by_role("main")).to_contain_text("delivery-note.pdf")
+
+
+def test_an_order_status_lookup_starts_on_its_result_with_the_keyboard(
+    new_context, live_server, demo
+):
+    """The answer is under the form: after sending it, the focus is on the result, so a
+    screen reader says it and a phone shows it (the page used to start at the top)."""
+    page = new_context(locale="fr-FR", viewport={"width": 390, "height": 844}).new_page()
+    page.goto(url_for(live_server, "orders:guest"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    _tab_to(page, page.get_by_label("Numéro client"))
+    page.keyboard.type("0100001")
+    page.keyboard.press("Tab")
+    page.keyboard.type("FR4500100")
+    page.keyboard.press("Tab")
+    page.keyboard.type("00000")  # a wrong second fact
+    page.keyboard.press("Enter")
+    result = page.get_by_role("heading", name="Résultat")
+    expect(result).to_be_focused()
+    expect(result).to_be_in_viewport()
+    expect(page.locator(".guest-results")).to_contain_text("Nous n'avons trouvé aucune commande")
+    expect(page.get_by_label("Numéro client")).to_have_value("0100001")  # nothing typed is lost

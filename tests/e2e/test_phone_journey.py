@@ -1,6 +1,8 @@
-"""Phones and zoom (WCAG 1.4.10 reflow): on the demo data, no page of the main set
-scrolls sideways at 390 and 320 px, nor at 200 % zoom of a 1280 px window (640 CSS px),
-in English and French; wide tables scroll inside their own container; the header is
+"""Phones and zoom (WCAG 1.4.10 reflow): on the demo data, no page of the main set (every
+application's list and first detail page, the pages one step further: a statement's
+payment, an invoice's dispute and copy forms, a saved order report, a job's page and
+My files) scrolls sideways at 390 and 320 px, nor at 200 % zoom of a 1280 px window
+(640 CSS px), in English and French; wide tables scroll inside their own container; the header is
 a compact bar with a Menu button that opens the application links."""
 
 import re
@@ -37,6 +39,7 @@ MAIN_PAGES = [
     "requests_inbox:list",
     "requests_inbox:create",
     "mfa_index",
+    "portal:jobs",
 ]
 # The first object of each list, opened from the list as a person would.
 DETAIL_LINKS = {
@@ -46,6 +49,13 @@ DETAIL_LINKS = {
     "statements:list": r"^/statements/[^/]+/[A-Z]{3}/$",
     "inventory:home": r"^/inventory/items/\d+/$",
     "requests_inbox:list": r"^/requests/CS-",
+}
+
+# One step further, from the detail page above (or from the list for saved reports).
+FURTHER_LINKS = {
+    "statements:list": [r"^/statements/payments/[^/]+/$"],
+    "invoices:list": [r"^/invoices/[^/]+/dispute/$", r"^/invoices/[^/]+/copy/$"],
+    "orders:reports": [r"^/orders/reports/(?!save/)[^/]+/$"],
 }
 
 OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
@@ -71,15 +81,32 @@ def _sign_in_demo_admin(page, live_server):
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def _links(page) -> list[str]:
+    return page.locator("main a[href]").evaluate_all(
+        "(links) => links.map((a) => a.getAttribute('href'))"
+    )
+
+
+def _first(hrefs: list[str], pattern: str) -> str:
+    return next(h for h in hrefs if re.match(pattern, h))
+
+
 def _main_set(page, live_server) -> list[str]:
     urls = [url_for(live_server, name) for name in MAIN_PAGES]
     for name, pattern in DETAIL_LINKS.items():
         page.goto(url_for(live_server, name))
-        hrefs = page.locator("main a[href]").evaluate_all(
-            "(links) => links.map((a) => a.getAttribute('href'))"
-        )
-        first = next(h for h in hrefs if re.match(pattern, h))
-        urls.append(live_server.url + first)
+        detail = live_server.url + _first(_links(page), pattern)
+        urls.append(detail)
+        page.goto(detail)
+        urls += [live_server.url + _first(_links(page), p) for p in FURTHER_LINKS.get(name, [])]
+        if name == "statements:list":
+            # The statement's PDF is a job: its page (progress, then the download).
+            pdf = page.locator("main a[href*='/pdf/']").first.get_attribute("href")
+            page.goto(live_server.url + pdf, timeout=60_000)  # the PDF is made meanwhile
+            expect(page).to_have_url(re.compile(r"/files/\d+/$"))
+            urls.append(page.url)
+    page.goto(url_for(live_server, "orders:reports"))
+    urls += [live_server.url + _first(_links(page), p) for p in FURTHER_LINKS["orders:reports"]]
     return urls
 
 
@@ -89,7 +116,8 @@ def test_no_page_of_the_main_set_scrolls_sideways_on_a_phone(page, live_server, 
     if page.locator("html").get_attribute("lang") != language:
         switch_language(page, language)
     urls = _main_set(page, live_server)
-    assert len(urls) == len(MAIN_PAGES) + len(DETAIL_LINKS)
+    further = sum(len(patterns) for patterns in FURTHER_LINKS.values())
+    assert len(set(urls)) == len(MAIN_PAGES) + len(DETAIL_LINKS) + further + 1  # + the job
 
     too_wide = []
     for url in urls:
@@ -210,3 +238,32 @@ def test_touch_targets_are_large_enough(new_context, live_server, demo):
         "(els) => els.map((el) => el.getBoundingClientRect()).map((r) => [r.width, r.height])"
     )
     assert boxes and all(w >= 24 and h >= 24 for w, h in boxes)
+
+
+def test_an_invoices_sums_are_in_view_on_a_phone(page, live_server, demo):
+    """The lines scroll sideways in their container; the sums below them do not hide at
+    its far right (the table's footer showed empty rows on a 390 px screen)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    _sign_in_demo_admin(page, live_server)
+    # A paid demo invoice: its lines, its sums and the payment that settled it.
+    page.goto(url_for(live_server, "invoices:detail", number="FR-INV-2026100"))
+    page.wait_for_load_state("load")
+    sums = page.locator("table.invoice-sums")
+    sums.scroll_into_view_if_needed()
+    for cell in sums.locator("th, td").all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, cell.inner_text()
+    expect(sums.locator("tr").last).to_contain_text(re.compile(r"Total TTC|Total including VAT"))
+    # Each amount keeps its currency on its line ("3 675,00 EUR" wrapped before EUR).
+    lines_per_amount = sums.locator("td").evaluate_all(
+        "(cells) => cells.map((td) => { const r = document.createRange();"
+        " r.selectNodeContents(td); return new Set([...r.getClientRects()].map((b) => b.top)).size; })"
+    )
+    assert set(lines_per_amount) == {1}
+    # The payments' table scrolls in a container named like its section: a group inside
+    # the section's region, not a second "Payments and credit notes" landmark.
+    settled = page.locator("section[aria-labelledby=settled-heading]")
+    expect(settled.locator(".table-wrap")).to_have_attribute("role", "group")
+    expect(
+        page.get_by_role("region", name=re.compile("Paiements et avoirs|Payments and"))
+    ).to_have_count(1)

@@ -194,7 +194,8 @@ def test_us_invoice_is_issued_by_the_us_entity_on_letter_paper():
     assert "IBM Corporation" in flat and "Armonk, NY 10504" in flat
     assert "IBM France" not in flat and "FR58" not in flat and "IBAN" not in flat
     assert "ABA routing number" in flat and "Sales tax" in flat
-    assert "New York, NY 10118" not in flat or "United States" in flat
+    # The buyer's address in the US order: street, "City, ST ZIP", country.
+    assert "350 Fifth Avenue New York, NY 10118 United States" in flat
     assert "40 EUR" not in flat
 
 

@@ -84,7 +84,7 @@ def test_french_contract_pdf_has_the_french_brand(client, company):
 
 
 def test_english_zip_page_has_no_double_period(client, company):
-    """The ZIP's job page in English: "Requested on 12/01/2026 9:40 p.m." has no "p.m.."."""
+    """The ZIP's job page in English: "Requested on 12/01/2026 9:40 PM" ends its sentence with one period."""
     from portal.models import Job
 
     user = member(company, role=Role.VIEWER)

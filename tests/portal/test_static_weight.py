@@ -27,6 +27,7 @@ def test_test_only_and_pdf_only_files_are_not_served(collected):
     assert not [n for n in names if "axe" in n]  # axe-core: browser tests only (654 KB)
     assert not [n for n in names if n.endswith(".ttf")]  # the PDF fonts (1.4 MB)
     assert not [n for n in names if n.startswith("css/print-document")]
+    assert not [n for n in names if n.startswith("django_htmx/")]  # its htmx copies (2.9 MB)
     assert "vendor/htmx/htmx.min.js" in names and "css/portal.css" in names
 
 
