@@ -565,7 +565,7 @@ class NotificationEntry(models.Model):
         Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
     )
     event = models.CharField(_("event"), max_length=30, choices=Event.choices)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("notification title"), max_length=255)
     summary = models.TextField(_("summary"), blank=True)
     link = models.CharField(_("link"), max_length=500)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

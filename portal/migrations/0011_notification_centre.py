@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('event', models.CharField(choices=[('access', 'Access requests and decisions'), ('request', 'My requests: acknowledgements and answers'), ('order_report', 'Scheduled order reports'), ('invoice_new', 'New invoices'), ('invoice_overdue', 'Invoices becoming overdue'), ('monthly_statement', 'Monthly account statement'), ('contract_action', 'Contracts needing my action'), ('contract_expiry', 'Contracts about to expire'), ('inventory', 'Inventory change requests'), ('invoice_copy', 'Invoices a colleague sent me'), ('job_done', 'Files I asked for are ready')], max_length=30, verbose_name='event')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
+                ('title', models.CharField(max_length=255, verbose_name='notification title')),
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
                 ('link', models.CharField(max_length=500, verbose_name='link')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
