@@ -22,8 +22,10 @@ def unread_count(user: User) -> int:
 
 def entries_of(user: User) -> QuerySet[NotificationEntry]:
     """The user's entries, newest first (the notifications page)."""
-    return NotificationEntry.objects.of_user(user).select_related("company").order_by(
-        "-created_at", "-id"
+    return (
+        NotificationEntry.objects.of_user(user)
+        .select_related("company")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -28,9 +28,7 @@ def bell(request: HttpRequest) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = page_of(request, entries_of(request.user), PER_PAGE)
     several = len(getattr(request, "memberships", [])) > 1
-    return render(
-        request, "portal/notification_list.html", {"page": page, "show_company": several}
-    )
+    return render(request, "portal/notification_list.html", {"page": page, "show_company": several})
 
 
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:

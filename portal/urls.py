@@ -15,9 +15,7 @@ portal_patterns = [
     path("session/extend/", views.session_extend, name="session_extend"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/bell/", notification_views.bell, name="bell"),
-    path(
-        "notifications/<int:pk>/", notification_views.notification_open, name="notification_open"
-    ),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
     path(
         "notifications/read/",
         notification_views.notifications_read_all,
