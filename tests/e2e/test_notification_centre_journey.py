@@ -68,11 +68,23 @@ def test_the_bell_counts_and_clears(page, live_server, e2e_world):
     expect(page.get_by_role("link", name="Notifications, none unread")).to_be_visible()
     expect(page.get_by_text("All your notifications are marked as read.")).to_be_visible()
 
+    page.get_by_role("link", name="Choose how you are notified").click()
+    page.wait_for_load_state("load")
+    expiry = page.get_by_role("group", name="Contracts about to expire")
+    expiry.get_by_label("In the portal only").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Your profile has been saved.")).to_be_visible()
+    world.approver.refresh_from_db()
+    assert world.approver.channel("contract_expiry") == "portal"
+
     if SHOTS:
         colleague2 = member(world.company, role=None, first_name="Ines", last_name="Roy")
         access_request_submit(
             user=colleague2, app="contracts", justification="Renewals", company=world.company
         )
+        page.goto(url_for(live_server, "portal:profile") + "#notification-preferences")
+        page.screenshot(path=f"{SHOTS}/profile-en-1280.png", full_page=True)
         page.goto(url_for(live_server, "portal:notifications"))
         _shot(page, "bell-en-1280-list")
         page.set_viewport_size({"width": 390, "height": 844})

@@ -279,18 +279,24 @@ def test_opening_an_entry_marks_it_read_and_follows_its_link(client, company, vi
 
 
 def test_another_users_entry_is_a_404_and_stays_unread(client, company, viewer, approver):
-    entry = _entry(approver, company)
+    entry = _entry(approver, company, title="Only for the approver")
+    _entry(viewer, company, title="Mine")
     login(client, viewer, company)
     assert client.get(reverse("portal:notification_open", args=[entry.pk])).status_code == 404
     entry.refresh_from_db()
     assert entry.read_at is None
-    assert (
-        "T"
-        not in client.get(reverse("portal:notifications"))
-        .text.split("<main")[1]
-        .split("</h1>")[1]
-        .split("Choose how")[0]
-    )
+    page = client.get(reverse("portal:notifications")).text
+    assert "Mine" in page and "Only for the approver" not in page
+    assert "Notifications, 1 unread" in page
+    client.post(reverse("portal:notifications_read_all"))
+    entry.refresh_from_db()
+    assert entry.read_at is None  # "mark all read" is mine only
+
+
+def test_id_emails_with_a_token_are_never_entries(client, viewer, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": viewer.email})
+    assert Notification.objects.filter(recipient=viewer.email).exists()
+    assert not NotificationEntry.objects.exists()
 
 
 def test_an_entry_of_another_company_switches_to_it(client, company, other_company, viewer):
