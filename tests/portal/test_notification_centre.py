@@ -265,7 +265,7 @@ def test_the_bell_says_the_count_and_the_poll_costs_one_query_more_than_any_page
     assert 'hx-trigger="every 60s' in response.text
     home = client.get(reverse("portal:home")).text
     assert 'id="bell"' in home and "Notifications, 2 unread" in home
-    assert 'role="status" id="bell-announcer"' in home
+    assert 'aria-live="polite" aria-atomic="true" id="bell-announcer"' in home
 
 
 def test_opening_an_entry_marks_it_read_and_follows_its_link(client, company, viewer):
