@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +105,11 @@ def _contract_context(contract: Contract, language: str | None = None) -> dict[s
     }
 
 
+def _contract_path(contract: Contract) -> str:
+    """The contract's page, for the notification centre (behind the gate)."""
+    return reverse("contracts:detail", kwargs={"number": contract.number})
+
+
 def _notify_action(contract: Contract, user: User, *, action: str) -> None:
     notify(
         event=Event.CONTRACT_ACTION,
@@ -111,6 +117,7 @@ def _notify_action(contract: Contract, user: User, *, action: str) -> None:
         recipient=user,
         context={**_contract_context(contract, user.preferred_language), "action": action},
         company=contract.company,
+        link=_contract_path(contract),
     )
 
 
@@ -530,6 +537,7 @@ def step_reject(
                 "amendment": amendment,
             },
             company=contract.company,
+            link=_contract_path(contract),
         )
     return contract
 
@@ -862,6 +870,7 @@ def contract_expiry_notices(*, today: date | None = None) -> int:
                     },
                     company=contract.company,
                     dedupe_key=f"contracts:expiry:{contract.pk}:{user.pk}:{suffix}",
+                    link=_contract_path(contract),
                 )
             if row is not None:
                 queued += 1

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -142,6 +143,7 @@ def invoice_dispute_closed(*, request: Any, actor: User | None) -> InvoiceEvent 
             company=invoice.company,
             context=context,
             dedupe_key=f"invoices:dispute-closed:{request.pk}:{event.pk}",
+            link=_invoice_path(invoice),
         )
     return event
 
@@ -304,6 +306,7 @@ def announce_new_invoice(invoice: Invoice) -> int:
             company=company,
             context=_mail_context(invoice, user.preferred_language),
             dedupe_key=f"invoices:new:{invoice.pk}:{user.pk}",
+            link=_invoice_path(invoice),
         )
         sent += row is not None
     return sent
@@ -326,6 +329,20 @@ def invoice_recompute(
     invoice.save()
     _history(invoice, InvoiceEvent.Action.CHANGED, actor, fields=list(changes))
     return invoice
+
+
+def _invoice_path(invoice: Invoice) -> str:
+    """The invoice's page, for the notification centre (behind the gate)."""
+    return reverse("invoices:detail", kwargs={"number": invoice.number})
+
+
+def _colleague(invoice: Invoice, address: str) -> User | str:
+    """The active member of the invoice's company with this address (her copy also goes to
+    her notification centre), else the address itself."""
+    user = User.objects.filter(
+        email__iexact=address, is_active=True, memberships__company=invoice.company
+    ).first()
+    return user if user is not None else address
 
 
 def _mail_context(invoice: Invoice, language: str) -> dict[str, Any]:
@@ -596,14 +613,15 @@ def send_copy(
         }
         for address in addresses:
             notify(
-                event=Event.INVOICE_NEW,
+                event=Event.INVOICE_COPY,
                 template="invoices_copy",
-                recipient=address,
+                recipient=_colleague(invoice, address),
                 company=invoice.company,
                 language=language,
                 context=context,
                 attachments=[attachment],
                 headers={"Reply-To": user.email},
+                link=_invoice_path(invoice),
             )
         _history(invoice, InvoiceEvent.Action.COPY_SENT, user, to=addresses, message=message)
         return links
@@ -621,14 +639,15 @@ def send_copy(
         )
         links.append(link)
         notify(
-            event=Event.INVOICE_NEW,
+            event=Event.INVOICE_COPY,
             template="invoices_copy_link",
-            recipient=address,
+            recipient=_colleague(invoice, address),
             company=invoice.company,
             language=language,
             context={**context, "expires": expires_text},
             headers={"Reply-To": user.email},
             made_at_send=made_at_send(SHARE_LINK, names=["link"], link_id=link.pk),
+            link=_invoice_path(invoice),
         )
     _history(
         invoice,
@@ -780,5 +799,6 @@ def overdue_scan(today: date | None = None) -> int:
                     company=invoice.company,
                     context=_mail_context(invoice, user.preferred_language),
                     dedupe_key=f"invoices:overdue:{invoice.pk}:{user.pk}",
+                    link=_invoice_path(invoice),
                 )
     return flagged

@@ -110,6 +110,20 @@ def _in_company(request: HttpRequest, membership: Any, call: Callable[[], HttpRe
     return response
 
 
+def switch_company_for_link(request: HttpRequest, company: Company, **details: Any) -> None:
+    """Make `company` (one the user is a member of: the caller checked) the active one for
+    the link being followed, and say so on the next page."""
+    from portal.middleware import ACTIVE_COMPANY_KEY
+
+    request.session[ACTIVE_COMPANY_KEY] = company.pk
+    messages.info(
+        request,
+        _("This link belongs to %(company)s: it is now your active company.")
+        % {"company": company.name},
+    )
+    security_event(request, "company_switched_by_link", **details)
+
+
 def gated_call(
     request: HttpRequest, app: str, role: str, has_object: bool, call: Callable[[], HttpResponse]
 ) -> HttpResponse:
@@ -118,7 +132,6 @@ def gated_call(
     The user's other companies are only looked at once the object was not found in the
     active one (or the application is not open there): a normal page costs nothing more.
     """
-    from portal.middleware import ACTIVE_COMPANY_KEY
 
     memberships = getattr(request, "memberships", [])
     if not has_object or request.method not in ("GET", "HEAD") or len(memberships) < 2:
@@ -143,13 +156,7 @@ def gated_call(
         if decide(request.user, membership.company, app, role) != "ok":
             continue
         if _in_company(request, membership, call) is not None:
-            request.session[ACTIVE_COMPANY_KEY] = membership.company_id
-            messages.info(
-                request,
-                _("This link belongs to %(company)s: it is now your active company.")
-                % {"company": membership.company.name},
-            )
-            security_event(request, "company_switched_by_link", app=app)
+            switch_company_for_link(request, membership.company, app=app)
             return redirect(request.get_full_path())
     if isinstance(not_found, Http404):
         raise not_found

@@ -3,10 +3,29 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 from portal.applications import CATALOGUE
 from portal.middleware import REFRESHED_AT_KEY
 from portal.models import Membership
+from portal.notification_centre import COUNT_SHOWN_MAX, unread_count
+
+
+class Bell:
+    """The header's bell: the unread count is read only when a template shows it."""
+
+    poll_seconds = 60
+
+    def __init__(self, user: Any):
+        self.user = user
+
+    @cached_property
+    def unread(self) -> int:
+        return unread_count(self.user)
+
+    @property
+    def over_max(self) -> bool:
+        return self.unread > COUNT_SHOWN_MAX
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -21,7 +40,10 @@ def portal(request: HttpRequest) -> dict[str, Any]:
             memberships = Membership.objects.filter(user=request.user).select_related("company")
         companies = [m.company for m in memberships]
     idle_left = None
+    bell = None
     user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and not user.is_staff:
+        bell = Bell(user)
     if user is not None and user.is_authenticated and hasattr(request, "session"):
         refreshed = int(request.session.get(REFRESHED_AT_KEY, 0)) or int(time.time())
         idle_left = max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - refreshed))
@@ -34,4 +56,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "nav_apps": nav,
         "active_company": company,
         "user_companies": companies,
+        "bell": bell,
     }

@@ -7,7 +7,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.applications import App
-from portal.models import TRANSACTIONAL_EVENTS, Country, Event, Role, User
+from portal.models import (
+    IN_PORTAL_EVENTS,
+    TRANSACTIONAL_EVENTS,
+    Channel,
+    Country,
+    Event,
+    Role,
+    User,
+)
 from portal.time_zones import zone_names
 
 
@@ -69,12 +77,26 @@ class AdminFlagForm(forms.Form):
     )
 
 
-def _switchable_events() -> list[Event]:
-    return [e for e in Event if e not in TRANSACTIONAL_EVENTS]
+def channel_choices(event: Event) -> list[tuple[str, Any]]:
+    """The ways a user may hear about `event`: in the portal only where the event has an
+    in-portal twin, "not at all" only where it is not transactional."""
+    choices = []
+    for channel in Channel:
+        if event not in IN_PORTAL_EVENTS and channel in (Channel.BOTH, Channel.PORTAL):
+            continue
+        if event in TRANSACTIONAL_EVENTS and channel == Channel.NONE:
+            continue
+        choices.append((channel.value, channel.label))
+    return choices
+
+
+def _choosable_events() -> list[Event]:
+    return [e for e in Event if len(channel_choices(e)) > 1]
 
 
 class ProfileForm(forms.ModelForm):
-    """Name, language and one checkbox per event type the user may switch off."""
+    """Name, language, time zone and, per event, how the user hears about it (e-mail,
+    the notification centre, both; or not at all for what is not transactional)."""
 
     class Meta:
         model = User
@@ -96,24 +118,30 @@ class ProfileForm(forms.ModelForm):
             + [(name, name.replace("_", " ")) for name in zone_names()],
             initial=self.instance.time_zone,
         )
-        for event in _switchable_events():
-            self.fields[f"event_{event.value}"] = forms.BooleanField(
-                label=event.label, required=False, initial=self.instance.wants(event.value)
+        for event in _choosable_events():
+            self.fields[f"event_{event.value}"] = forms.ChoiceField(
+                label=event.label,
+                required=False,  # not sent: the preference stays as it was
+                choices=channel_choices(event),
+                initial=self.instance.channel(event.value),
+                widget=forms.RadioSelect,
             )
 
     @property
     def event_fields(self) -> list[forms.BoundField]:
-        return [self[f"event_{e.value}"] for e in _switchable_events()]
+        return [self[f"event_{e.value}"] for e in _choosable_events()]
 
     @property
     def always_on(self) -> list[Any]:
-        return [e.label for e in Event if e in TRANSACTIONAL_EVENTS]
+        return [e.label for e in Event if len(channel_choices(e)) == 1]
 
     def save(self, commit: bool = True) -> User:
         user = super().save(commit=False)
         prefs = dict(user.notification_prefs or {})
-        for event in _switchable_events():
-            prefs[event.value] = bool(self.cleaned_data.get(f"event_{event.value}"))
+        for event in _choosable_events():
+            value = self.cleaned_data.get(f"event_{event.value}")
+            if value:
+                prefs[event.value] = value
         user.notification_prefs = prefs
         if commit:
             user.save()

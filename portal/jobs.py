@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -190,13 +191,13 @@ def _finish(job: Job, kind: JobKind, result: Result) -> None:
         from portal.notify import absolute_url, notify
 
         notify(
-            event=Event.ACCESS,  # the user's own request: not subject to preferences
+            event=Event.JOB_DONE,  # the user's own request: e-mailed or in the portal, or both
             template=kind.email_template,
-            recipient=job.user.email,
-            language=job.user.preferred_language,
+            recipient=job.user,
             company=job.company,
             context={"count": job.total, "url": absolute_url("portal:job", pk=job.pk)},
             dedupe_key=f"portal:job:{job.pk}",
+            link=reverse("portal:job", kwargs={"pk": job.pk}),
         )
 
 

@@ -38,10 +38,31 @@ class Event(models.TextChoices):
     CONTRACT_ACTION = "contract_action", _("Contracts needing my action")
     CONTRACT_EXPIRY = "contract_expiry", _("Contracts about to expire")
     INVENTORY = "inventory", _("Inventory change requests")
+    INVOICE_COPY = "invoice_copy", _("Invoices a colleague sent me")
+    JOB_DONE = "job_done", _("Files I asked for are ready")
 
 
-TRANSACTIONAL_EVENTS = {Event.ACCESS, Event.REQUEST, Event.CONTRACT_ACTION, Event.INVENTORY}
+TRANSACTIONAL_EVENTS = {
+    Event.ACCESS,
+    Event.REQUEST,
+    Event.CONTRACT_ACTION,
+    Event.INVENTORY,
+    Event.INVOICE_COPY,
+    Event.JOB_DONE,
+}
 OPT_IN_EVENTS = {Event.INVOICE_NEW, Event.INVOICE_OVERDUE, Event.MONTHLY_STATEMENT}
+# Events whose e-mails have an in-portal twin in the notification centre (a link to
+# their object); the others (scheduled reports with their attachment) are e-mail only.
+IN_PORTAL_EVENTS = {e for e in Event if e not in (Event.ORDER_REPORT, Event.INVENTORY)}
+
+
+class Channel(models.TextChoices):
+    """How a user hears about one event: `User.notification_prefs` maps events to these."""
+
+    BOTH = "both", _("E-mail and in the portal")
+    EMAIL = "email", _("E-mail only")
+    PORTAL = "portal", _("In the portal only")
+    NONE = "none", _("Not at all")
 
 
 class UserManager(BaseUserManager):
@@ -114,11 +135,35 @@ class User(AbstractUser):
             algorithm="sha256",
         ).hexdigest()
 
+    def channel(self, event: str) -> str:
+        """How the user hears about `event` (a Channel value).
+
+        Defaults: opt-in events not at all, the others by e-mail and in the portal. A
+        transactional event always reaches the user one way; an event without an
+        in-portal twin is e-mailed or not. Booleans are the former e-mail opt-ins.
+        """
+        value = (self.notification_prefs or {}).get(event)
+        if value is True:
+            value = Channel.BOTH
+        elif value is False:
+            value = Channel.NONE
+        if value not in Channel.values:
+            value = Channel.NONE if event in OPT_IN_EVENTS else Channel.BOTH
+        if event not in IN_PORTAL_EVENTS and value != Channel.NONE:
+            value = Channel.EMAIL
+        if event in TRANSACTIONAL_EVENTS and value == Channel.NONE:
+            value = Channel.BOTH if event in IN_PORTAL_EVENTS else Channel.EMAIL
+        return value
+
     def wants(self, event: str) -> bool:
-        """Transactional messages always go out; others follow the user's preferences."""
-        if event in TRANSACTIONAL_EVENTS:
-            return True
-        return bool(self.notification_prefs.get(event, event not in OPT_IN_EVENTS))
+        """Whether the user hears about `event` at all (e-mail or in the portal)."""
+        return self.channel(event) != Channel.NONE
+
+    def wants_email(self, event: str) -> bool:
+        return self.channel(event) in (Channel.BOTH, Channel.EMAIL)
+
+    def wants_in_portal(self, event: str) -> bool:
+        return self.channel(event) in (Channel.BOTH, Channel.PORTAL)
 
 
 class Country(models.Model):
@@ -475,6 +520,7 @@ class Notification(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        IN_PORTAL_ONLY = "in_portal", _("Not e-mailed: in the portal only")
 
     event = models.CharField(_("event"), max_length=30, choices=Event.choices)
     template = models.CharField(_("template"), max_length=100)
@@ -513,6 +559,59 @@ class Notification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:portal_notification_change", args=[self.pk])
+
+
+class NotificationEntryQuerySet(models.QuerySet):
+    def of_user(self, user: "User") -> Self:
+        """A user's own entries: the only way entries are read (another user's is a 404)."""
+        return self.filter(user=user)
+
+    def unread(self) -> Self:
+        return self.filter(read_at__isnull=True)
+
+
+class NotificationEntry(models.Model):
+    """One entry of a user's notification centre (the bell), the in-portal twin of an
+    outbox e-mail: its subject and first paragraph in the user's language, and a link
+    to its object inside the portal (a path behind the gate, never a token)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outbox = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+    )
+    event = models.CharField(_("event"), max_length=30, choices=Event.choices)
+    title = models.CharField(_("notification title"), max_length=255)
+    summary = models.TextField(_("summary"), blank=True)
+    link = models.CharField(_("link"), max_length=500)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The bell's count: one index-only lookup of the user's unread entries.
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="entry_unread_idx"
+            ),
+            models.Index(fields=["user", "-created_at", "-id"], name="entry_user_recent_idx"),
+        ]
+        verbose_name = _("notification centre entry")
+        verbose_name_plural = _("notification centre entries")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:notification_open", args=[self.pk])
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
 
 
 class JobQuerySet(TenantQuerySet):

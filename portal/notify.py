@@ -11,6 +11,13 @@ e-mail verification, invoice share link, a request's tokened Reply-To address) i
 stored as a recipe, a reference useless on its own (`made_at_send()`), and made by
 the maker registered for its kind when the row is sent (a header may carry its
 placeholder). The admin shows the body with such links hidden.
+
+The same call feeds the notification centre: given `link` (the object's page inside the
+portal), a user who hears about the event in the portal gets a NotificationEntry with
+the e-mail's subject and first paragraph, rendered now with made-at-send values hidden.
+A user who chose "in the portal only" gets the entry and an outbox row that is never
+e-mailed (it keeps the dedupe key, so scans stay exactly-once); an e-mail without an
+in-portal twin is always sent to a user who did not switch it off.
 """
 
 import html as html_lib
@@ -31,7 +38,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import Company, Notification, User
+from portal.models import Company, Notification, NotificationEntry, User
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +91,24 @@ def notify(
     headers: dict[str, str] | None = None,
     dedupe_key: str | None = None,
     made_at_send: dict[str, Any] | None = None,
+    link: str | None = None,
 ) -> Notification | None:
-    """Queue one e-mail. Returns None when the user opted out of this event.
+    """Queue one e-mail and its in-portal entry. Returns None when the user opted out.
 
     With a dedupe_key the row is written once ever: a second call returns the
     first row, which is what makes scans (expiry, monthly statement) exactly-once.
     Values carrying a token never go in `context`: pass their recipe as `made_at_send`.
+    `link` is the path of the object's page (from reverse()), for the notification centre.
     """
+    if link is not None and (not link.startswith("/") or link.startswith("//")):
+        raise ValueError("link must be a path of the portal")
     user = recipient if isinstance(recipient, User) else None
     if user is not None and not user.wants(event):
         return None
+    in_portal = (
+        user is not None and link is not None and user.is_active and user.wants_in_portal(event)
+    )
+    by_email = user is None or user.wants_email(event) or not in_portal
     address = user.email if user is not None else str(recipient)
     lang = language or (user.preferred_language if user is not None else settings.LANGUAGE_CODE)
     row = Notification(
@@ -107,6 +122,7 @@ def notify(
         attachments=attachments or [],
         headers=headers or {},
         dedupe_key=dedupe_key,
+        status=Notification.Status.PENDING if by_email else Notification.Status.IN_PORTAL_ONLY,
     )
     if dedupe_key:
         existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
@@ -119,8 +135,60 @@ def notify(
             return Notification.objects.get(dedupe_key=dedupe_key)
     else:
         row.save()
-    transaction.on_commit(lambda: enqueue(row.pk))
+    if in_portal:
+        assert user is not None and link is not None
+        entry_create(row, user=user, link=link)
+    if by_email:
+        transaction.on_commit(lambda: enqueue(row.pk))
     return row
+
+
+def mirror_text(row: Notification) -> tuple[str, str]:
+    """The e-mail's subject and first paragraph, as the recipient would read them, with
+    made-at-send values hidden: what the in-portal entry shows."""
+    from portal.time_zones import zone_for
+
+    made = _made_at_send(row, reveal=False)
+    hidden = [value for _marker, value in made.values()] + ["made-at-send-"]
+    context = _render_context(row, reveal=False, made=made)
+    with translation.override(row.language), timezone.override(zone_for(row.user, row.company)):
+        subject = render_to_string(f"email/{row.template}.subject.txt", context)
+        text = render_to_string(f"email/{row.template}.txt", context)
+    subject = " ".join(html_lib.unescape(subject).split())[:255]
+    summary = ""
+    for paragraph in text.split("\n\n"):
+        lines = [
+            line
+            for line in paragraph.splitlines()
+            if line.strip() and "://" not in line and not any(h in line for h in hidden)
+        ]
+        if lines:
+            summary = " ".join(" ".join(lines).split())
+            break
+    if len(summary) > SUMMARY_MAX:
+        summary = summary[: SUMMARY_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return subject, summary
+
+
+SUMMARY_MAX = 300
+
+
+def entry_create(row: Notification, *, user: User, link: str) -> NotificationEntry:
+    """The notification centre's twin of an outbox row (same transaction, same text)."""
+    title, summary = mirror_text(row)
+    if row.status == Notification.Status.IN_PORTAL_ONLY:
+        row.subject = title
+        row.save(update_fields=["subject"])
+    return NotificationEntry.objects.create(
+        user=user,
+        company=row.company,
+        outbox=row,
+        event=row.event,
+        title=title,
+        summary=summary,
+        link=link,
+        created_at=row.created_at,
+    )
 
 
 def enqueue(pk: int) -> None:

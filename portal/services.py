@@ -8,9 +8,10 @@ recipient's language). Rule violations raise ValidationError with a code.
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -52,12 +53,12 @@ def _role_label(role: str, language: str) -> str:
         return str(Role(role).label)
 
 
-def application_url(app: str) -> str:
-    """Absolute link to the application's entry page (home while the app has no pages)."""
+def application_path(app: str) -> str:
+    """The application's entry page (home while the app has no pages)."""
     try:
-        return absolute_url(CATALOGUE[app].url_name)
+        return reverse(CATALOGUE[app].url_name)
     except NoReverseMatch:
-        return absolute_url("portal:home")
+        return reverse("portal:home")
 
 
 def _check_decider(actor: User, company: Company) -> None:
@@ -81,10 +82,10 @@ def _notify_requester(auth: Authorization, kind: str) -> None:
     """Tell the user what was decided, with a link to the application (or to the request page)."""
     user = auth.user
     lang = user.preferred_language or "en"
-    link = (
-        application_url(auth.app)
+    path = (
+        application_path(auth.app)
         if auth.status == Authorization.Status.GRANTED
-        else absolute_url("portal:request_access") + f"?app={auth.app}"
+        else reverse("portal:request_access") + f"?app={auth.app}"
     )
     notify(
         event=Event.ACCESS,
@@ -98,8 +99,9 @@ def _notify_requester(auth: Authorization, kind: str) -> None:
             "company_name": auth.company.name,
             "note": auth.decision_note,
             "name": user.get_full_name() or user.email,
-            "link": link,
+            "link": settings.PORTAL_BASE_URL.rstrip("/") + path,
         },
+        link=path,
     )
 
 
@@ -126,8 +128,10 @@ def _notify_deciders(auth: Authorization) -> int:
         "customer_number": auth.company.customer_number,
         "justification": auth.justification if colleague else "",
     }
+    path = None  # agents decide in the admin: e-mail only
     if admins:
-        link = absolute_url("portal:my_company") + f"?company={auth.company_id}"
+        path = reverse("portal:my_company") + f"?company={auth.company_id}"
+        link = settings.PORTAL_BASE_URL.rstrip("/") + path
         recipients, template = admins, "portal_access_request"
     else:
         link = absolute_url("admin:portal_authorization_change", auth.pk)
@@ -145,6 +149,7 @@ def _notify_deciders(auth: Authorization) -> int:
                 "role_label": _role_label(auth.role, lang),
                 "link": link,
             },
+            link=path,
         )
     return len(recipients)
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import job_views, views
+from portal import job_views, notification_views, views
 from portal.access_urls import urlpatterns as access_patterns
 
 portal_patterns = [
@@ -13,6 +13,14 @@ portal_patterns = [
     path("files/<int:pk>/", job_views.job_detail, name="job"),
     path("files/<int:pk>/download/", job_views.job_download, name="job_download"),
     path("session/extend/", views.session_extend, name="session_extend"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/bell/", notification_views.bell, name="bell"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path(
+        "notifications/read/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
 ]
 
 urlpatterns = [

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -189,8 +190,13 @@ def _context(request: Request, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _notify_requester(request: Request, template: str, **extra: Any) -> None:
+def _notify_requester(
+    request: Request, template: str, *, in_portal: bool = True, **extra: Any
+) -> None:
+    """E-mail the requester; news from customer service also goes to her notification
+    centre (not the acknowledgement of what she just sent)."""
     headers, recipe = thread_headers(request)
+    number = extra.get("target_number") or request.number
     notify(
         event=Event.REQUEST,
         template=template,
@@ -199,6 +205,7 @@ def _notify_requester(request: Request, template: str, **extra: Any) -> None:
         company=request.company,
         headers=headers,
         made_at_send=recipe,
+        link=reverse("requests_inbox:detail", kwargs={"number": number}) if in_portal else None,
     )
 
 
@@ -279,7 +286,7 @@ def request_submit(
         )
         _store_attachments(first, files, stored=stored, user=user)
         _history(request, to=Status.NEW, actor=user)
-        _notify_requester(request, "requests_inbox_acknowledgement")
+        _notify_requester(request, "requests_inbox_acknowledgement", in_portal=False)
         alert_agents(request, kind=NEW, excerpt=body)
     return request
 

@@ -12,9 +12,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +26,7 @@ from portal.applications import App
 from portal.business_days import first_business_day
 from portal.documents import get_or_render
 from portal.models import Authorization, Company, Event, Notification, User
-from portal.notify import absolute_url, notify
+from portal.notify import notify
 from statements.ledger import StatementQuery, money
 from statements.models import CreditNote, CreditNoteLine, LedgerEntry, Payment, PaymentAllocation
 from statements.periods import previous_month
@@ -290,9 +292,11 @@ def company_monthly_statements(*, company: Company, today: date) -> int:
                         "content_type": "application/pdf",
                     }
                 )
-            link = absolute_url(
-                "statements:statement", account=account.number, currency=currencies[0]["currency"]
+            path = reverse(
+                "statements:statement",
+                kwargs={"account": account.number, "currency": currencies[0]["currency"]},
             )
+            path += f"?period=custom&start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
             with transaction.atomic():
                 row = notify(
                     event=Event.MONTHLY_STATEMENT,
@@ -308,10 +312,11 @@ def company_monthly_statements(*, company: Company, today: date) -> int:
                             {"currency": e["currency"], "closing": str(e["closing"])}
                             for e in currencies
                         ],
-                        "url": f"{link}?period=custom&start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
+                        "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
                     },
                     attachments=attachments,
                     dedupe_key=key,
+                    link=path,
                 )
             if row is not None:
                 queued += 1

@@ -186,3 +186,19 @@ document.addEventListener("click", (event) => {
   field.focus();
   field.scrollIntoView({ block: "center" });
 });
+
+// The bell: htmx refreshes its count every minute and when the tab comes back into view;
+// a hidden tab asks nothing. A rise of the count is announced once, politely; reading
+// notifications elsewhere (the count going down) is not announced.
+let bellCount = Number(document.getElementById("bell")?.dataset.unread || 0);
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.detail.elt.id === "bell" && document.visibilityState === "hidden") event.preventDefault();
+});
+document.addEventListener("htmx:afterSettle", () => {
+  const bell = document.getElementById("bell");
+  const announcer = document.getElementById("bell-announcer");
+  if (!bell || !announcer) return;
+  const count = Number(bell.dataset.unread || 0);
+  if (count > bellCount) announcer.textContent = bell.dataset.announce;
+  bellCount = count;
+});

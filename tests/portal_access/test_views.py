@@ -298,15 +298,17 @@ def test_profile_saves_name_language_and_preferences(client, company, viewer):
     login(client, viewer, company)
     page = client.get(reverse("portal:profile")).content.decode()
     assert "always on" in page
-    assert 'name="event_access"' not in page  # transactional: not switchable
-    assert 'name="event_invoice_new"' in page
+    # transactional: e-mail, in the portal or both, never off
+    assert 'name="event_access" value="portal"' in page
+    assert 'name="event_access" value="none"' not in page
+    assert 'name="event_invoice_new" value="none"' in page
     response = client.post(
         reverse("portal:profile"),
         {
             "first_name": "Vera",
             "last_name": "Viewer",
             "preferred_language": "fr",
-            "event_order_report": "on",
+            "event_order_report": "email",
         },
     )
     assert response.status_code == 302

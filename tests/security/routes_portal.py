@@ -1,5 +1,5 @@
 from portal.files import ZIP, store_bytes
-from portal.models import Authorization, Job, Membership, Role
+from portal.models import Authorization, Job, Membership, NotificationEntry, Role
 from tests.factories.portal import UserFactory, member
 from tests.security.matrix import Route
 
@@ -23,6 +23,14 @@ def _membership(company, user):
     return {"pk": Membership.objects.get(user=colleague, company=company).pk}
 
 
+def _entry(company, user):
+    """An entry of the acting user's notification centre (opening it follows its link)."""
+    entry = NotificationEntry.objects.create(
+        user=user, company=company, event="invoice_new", title="F-1", link="/invoices/"
+    )
+    return {"pk": entry.pk}
+
+
 def _job(company, user):
     """A finished ZIP job of the acting user (its page and file are gated by Invoices)."""
     stored = store_bytes(
@@ -42,6 +50,15 @@ def _job(company, user):
 
 ROUTES = [
     Route("portal:jobs"),
+    Route("portal:notifications"),
+    Route("portal:bell"),
+    Route("portal:notifications_read_all", method="POST", ok=(302,)),
+    Route(
+        "portal:notification_open",
+        kwargs=_entry,
+        ok=(302,),
+        notes="the user's own entries only: another user's (of any company) is a 404",
+    ),
     Route("portal:job", app="invoices", kwargs=_job),
     Route("portal:job_download", app="invoices", kwargs=_job),
     Route("portal:home", public=True),
