@@ -20,7 +20,7 @@ def phones_to_e164(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0010_time_zones'),
+        ('portal', '0012_notification_prefs_channels'),
     ]
 
     operations = [
