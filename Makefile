@@ -47,7 +47,7 @@ test: install
 	  echo "NOTE: $(CHROMIUM) is missing: the browser tests (tests/e2e) will be SKIPPED."; \
 	  echo "      Install it with: apt-get install chromium"; \
 	fi
-	@rc=0; PORTAL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 -rs $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; PORTAL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --maxprocesses=4 -rs $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests." >&2; fi; \
 	if [ ! -x "$(CHROMIUM)" ]; then echo "NOTE: browser tests were SKIPPED: $(CHROMIUM) is missing."; fi; \
 	exit $$rc
