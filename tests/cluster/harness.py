@@ -243,6 +243,7 @@ class Cluster:
             "60",
             "--graceful-timeout",
             "5",
+            "--preload",  # the portal is imported once per node, then forked
         ]
         node = self._spawn(name, command, env, port=port, dirs=dirs)
         self.nodes.append(node)
@@ -319,9 +320,19 @@ class Cluster:
             self.wait_worker(worker)
         return self
 
-    def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.stop()
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM to every process group at once, SIGKILL to what is left after `timeout`."""
+        for process in self.processes:
+            if process.alive():
+                process.signal_group(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.processes:
+            try:
+                process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            process.signal_group(signal.SIGKILL)  # the group's stragglers too
+            process.popen.wait()
 
     # --- looking -------------------------------------------------------------------
     def objects(self, prefix: str = "") -> dict[str, dict]:

@@ -25,6 +25,16 @@ HBA_LINE = (
 )
 
 
+# A hot standby refuses to start with less of these than its primary has.
+AT_LEAST_PRIMARY = (
+    "max_connections",
+    "max_worker_processes",
+    "max_wal_senders",
+    "max_prepared_transactions",
+    "max_locks_per_transaction",
+)
+
+
 class ReplicaUnavailable(Exception):
     """Why no replica can be started here (the tests say it when they skip)."""
 
@@ -81,8 +91,8 @@ class Replica:
         with self._primary() as conn:
             settings = dict(
                 conn.execute(
-                    "SELECT name, setting FROM pg_settings WHERE name IN "
-                    "('wal_level', 'max_wal_senders', 'hba_file', 'server_version_num')"
+                    "SELECT name, setting FROM pg_settings WHERE name = ANY(%s)",
+                    [["wal_level", "hba_file", "server_version_num", *AT_LEAST_PRIMARY]],
                 ).fetchall()
             )
             senders = conn.execute("SELECT count(*) FROM pg_stat_replication").fetchone()[0]
@@ -92,6 +102,7 @@ class Replica:
                 f"max_wal_senders={settings['max_wal_senders']}); changing that needs a restart"
             )
         self.version = str(int(settings["server_version_num"]) // 10000)
+        self.at_least = {name: settings[name] for name in AT_LEAST_PRIMARY}
         self.hba_file = Path(settings["hba_file"])
         if not self._can_replicate():
             self._allow_replication()
@@ -170,8 +181,9 @@ class Replica:
                     f"port = {self.port}",
                     f"unix_socket_directories = '{self.data}'",
                     f"hba_file = '{self.data / 'pg_hba.conf'}'",
+                    f"ident_file = '{self.data / 'pg_ident.conf'}'",
                     "hot_standby = on",
-                    "max_connections = 40",
+                    *(f"{name} = {value}" for name, value in self.at_least.items()),
                     "shared_buffers = 32MB",
                     "fsync = off",
                     "hot_standby_feedback = on",
@@ -183,7 +195,8 @@ class Replica:
         (self.data / "pg_hba.conf").write_text(
             "local all all trust\nhost all all 127.0.0.1/32 trust\n"
         )
-        for path in ("postgresql.conf", "pg_hba.conf"):
+        (self.data / "pg_ident.conf").write_text("")
+        for path in ("postgresql.conf", "pg_hba.conf", "pg_ident.conf"):
             shutil.chown(self.data / path, "postgres", "postgres")
         started = self._as_postgres(
             [
