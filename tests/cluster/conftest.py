@@ -78,8 +78,10 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory, cluster_sink):
         running.stop()
         raise
     running.started_in = time.monotonic() - started
+    running.tally["cluster start-up (s)"] = round(running.started_in)
     yield running
     running.stop()
+    print("\n" + running.summary())
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -145,6 +146,7 @@ class Cluster:
         self.redis_url = redis_url()
         self.s3_port = free_port()
         self.processes: list[Process] = []
+        self.tally: Counter = Counter()  # what crossed the nodes, for the run's summary
         self.nodes: list[Process] = []
         self.workers: list[Process] = []
         self.env = {
@@ -320,6 +322,10 @@ class Cluster:
             self.wait_worker(worker)
         return self
 
+    def summary(self) -> str:
+        lines = [f"  {key}: {value}" for key, value in sorted(self.tally.items())]
+        return "multi-node run:\n" + "\n".join(lines)
+
     def stop(self, timeout: float = 15) -> None:
         """SIGTERM to every process group at once, SIGKILL to what is left after `timeout`."""
         for process in self.processes:
@@ -399,6 +405,7 @@ class Browser:
     def get(self, node: int | Process, path: str, **kwargs) -> requests.Response:
         target = self._node(node)
         self.answered_by.append(target.name)
+        self.cluster.tally[f"requests to {target.name}"] += 1
         return self.session.get(
             target.url + path,
             headers=self._headers(path, kwargs.pop("headers", None)),
@@ -415,6 +422,7 @@ class Browser:
     ) -> requests.Response:
         target = self._node(node)
         self.answered_by.append(target.name)
+        self.cluster.tally[f"requests to {target.name}"] += 1
         payload = list(data.items()) if isinstance(data, dict) else list(data or [])
         payload.append(("csrfmiddlewaretoken", self.csrf_token()))
         headers = self._headers(

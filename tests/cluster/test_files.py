@@ -70,6 +70,7 @@ def test_an_upload_through_one_node_downloads_through_the_other(cluster, company
     assert page.status_code == 200
     link = re.search(rf'href="(/requests/{request.number}/files/[0-9a-f-]+/)"', page.text).group(1)
     assert follow_signed_url(client.get(1, link)) == PDF_BYTES
+    cluster.tally["files uploaded on one node, downloaded through another"] += 1
 
     stored = StoredFile.objects.get(original_name="delivery note.pdf")
     assert list(cluster.objects(stored.storage_name)) == [stored.storage_name]
@@ -95,6 +96,7 @@ def test_a_pdf_rendered_by_one_node_is_reused_by_the_other(cluster, company):
     second = client.get(1, f"/invoices/{invoice.number}/pdf/download/")
     assert follow_signed_url(second) == pdf
     assert cluster.objects("documents/") == rendered  # same key, same object: not rendered again
+    cluster.tally["PDFs rendered on one node, reused by another"] += 1
     key = next(iter(rendered))
     assert urlsplit(first.headers["Location"]).path.endswith(key)
     assert urlsplit(second.headers["Location"]).path.endswith(key)
@@ -137,6 +139,7 @@ def test_a_zip_job_handed_over_three_times_is_built_once(cluster, company, sink)
         io.BytesIO(follow_signed_url(client.get(0, f"/files/{job.pk}/download/")))
     )
     assert len(archive.namelist()) == 3
+    cluster.tally["ZIP jobs handed over 3 times, built once"] += 1
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
     assert Invoice.objects.filter(company=company).count() == 3
     assert_nothing_local(cluster)

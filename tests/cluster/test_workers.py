@@ -63,6 +63,8 @@ def test_each_notification_is_sent_exactly_once_by_two_workers(cluster, sink):
     # Both workers took part.
     for worker in cluster.workers:
         assert "portal.tasks.send_notification" in worker.tail(10**7), worker.name
+    cluster.tally["notifications sent exactly once (each handed over twice)"] += NOTIFICATIONS
+    cluster.tally["notification send time (s)"] = round(took, 1)
     print(
         f"\n{NOTIFICATIONS} notifications, {2 * NOTIFICATIONS} hand-overs, sent once each "
         f"by 2 workers in {took:.1f} s"
@@ -99,6 +101,7 @@ def test_two_beat_processes_publish_each_periodic_task_once(cluster):
         assert set(origins) == {holder.popen.pid}, origins
         assert waiting.alive() and "Acquired lock" not in waiting.tail(10**6)
         count = sum(origins.values())
+        cluster.tally["periodic runs published while 2 beats ran (all by the lock holder)"] += count
 
         holder.stop()  # a rollout replacing the beat pod: the other takes over
         assert wait_for(lambda: waiting.popen.pid in published(cluster, queue), timeout=60), (
@@ -167,6 +170,7 @@ def test_a_node_killed_mid_request_loses_nothing_it_acknowledged(cluster, compan
         request = Request.objects.get(number=number)
         link = re.search(rf'href="(/requests/{number}/files/[0-9a-f-]+/)"', page.text).group(1)
         assert follow_signed_url(client.get((index + 1) % 2, link)) == PDF_BYTES
+        cluster.tally["files uploaded on one node, downloaded through another"] += 1
         assert request.messages.count() == 1
     # A request cut short left either nothing or a whole request (its message, its file).
     stored = Request.objects.filter(company=company)
@@ -177,6 +181,7 @@ def test_a_node_killed_mid_request_loses_nothing_it_acknowledged(cluster, compan
     acks = Notification.objects.filter(template="requests_inbox_acknowledgement")
     assert acks.count() == stored.count() >= len(acknowledged)
     cluster.nodes.remove(doomed)
+    cluster.tally["requests acknowledged by the killed node, all found whole"] += len(acknowledged)
     print(
         f"\n{len(acknowledged)} requests acknowledged by the killed node, all found; "
         f"{Request.objects.filter(company=company).count()} stored"
