@@ -49,9 +49,10 @@ def enabled() -> bool:
 
 
 class _Health:
-    """The replica's state as this process last saw it."""
+    """The replica's state as this process last saw it: "unknown", "in use", "lagging"
+    or "unreachable" (each change is logged once)."""
 
-    usable = False
+    state = "unknown"
     checked_until = 0.0
     lag: float | None = None
 
@@ -76,29 +77,33 @@ def _measure_lag() -> float:
     return float(since_last_replay) if since_last_replay is not None else float("inf")
 
 
+def _enter(state: str, **extra: object) -> None:
+    if state != _Health.state:
+        messages = {
+            "in use": "replica in use",
+            "lagging": "replica lagging: reading the primary",
+            "unreachable": "replica unreachable: reading the primary",
+        }
+        log.warning(messages[state], extra=extra)
+    _Health.state = state
+
+
 def replica_usable() -> bool:
     now = time.monotonic()
     if now < _Health.checked_until:
-        return _Health.usable
+        return _Health.state == "in use"
     try:
         lag = _measure_lag()
     except Exception as exc:
-        if _Health.usable or _Health.checked_until == 0.0:
-            log.warning("replica unreachable: reading the primary", extra={"error": str(exc)})
         connections[REPLICA].close()
-        _Health.usable, _Health.lag = False, None
+        _Health.lag = None
         _Health.checked_until = now + RETRY_AFTER_ERROR
+        _enter("unreachable", error=str(exc)[:300])
         return False
-    usable = lag <= settings.DATABASE_REPLICA_MAX_LAG
-    if usable != _Health.usable:
-        log.warning(
-            "replica %s",
-            "back in use" if usable else "lagging: reading the primary",
-            extra={"lag_seconds": lag},
-        )
-    _Health.usable, _Health.lag = usable, lag
+    _Health.lag = lag
     _Health.checked_until = now + CHECK_EVERY
-    return usable
+    _enter("in use" if lag <= settings.DATABASE_REPLICA_MAX_LAG else "lagging", lag_seconds=lag)
+    return _Health.state == "in use"
 
 
 def _pin_key(user_pk: int) -> str:

@@ -145,9 +145,8 @@ def test_the_portal_keeps_working_on_the_primary_while_the_replica_is_down(
     user = with_password(member(company, role=Role.VIEWER, email="viewer@acme.test"))
     client = signed_in(cluster, second, user)
     created = submit_directly(company, user, "Before the outage")
-    time.sleep(
-        PIN + 0.5
-    )  # the sign-in's read-your-writes window is over: reads may use the replica
+    # The sign-in's read-your-writes window is over: reads may use the replica.
+    time.sleep(PIN + 0.5)
     replica.stop()
     try:
         time.sleep(1.5)  # past the last check of a healthy replica

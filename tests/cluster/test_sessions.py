@@ -111,3 +111,21 @@ def test_the_eleventh_guest_lookup_is_refused_whichever_node_answers(cluster):
     )
     assert refused.status_code == 429
     assert re.search(r"Retry-After", str(refused.headers), re.I)
+
+
+def test_failed_sign_ins_are_counted_across_nodes(cluster, company):
+    viewer = with_password(member(company, role=Role.VIEWER, email="viewer@acme.test"))
+    client = browser(cluster)
+    assert client.get(0, "/accounts/login/").status_code == 200
+    for attempt in range(5):  # five wrong passwords, alternating nodes
+        answer = client.post(
+            attempt % 2, "/accounts/login/", {"login": viewer.email, "password": "wrong-guess-1"}
+        )
+        assert answer.status_code == 200  # the form again, with its error
+    # The right password, on either node, is refused now: the five failures were shared.
+    for node in (1, 0):
+        answer = client.post(
+            node, "/accounts/login/", {"login": viewer.email, "password": PASSWORD}
+        )
+        assert answer.status_code != 302
+        assert "Too many failed login attempts" in answer.text
