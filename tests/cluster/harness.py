@@ -139,6 +139,21 @@ class Process:
             return ""
 
 
+def stop_all(processes: list[Process], timeout: float = 15) -> None:
+    """SIGTERM to every process group at once, SIGKILL to what is left after `timeout`."""
+    for process in processes:
+        if process.alive():
+            process.signal_group(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        process.signal_group(signal.SIGKILL)  # the group's stragglers too
+        process.popen.wait()
+
+
 class Cluster:
     def __init__(self, work: Path, database: str, smtp_port: int, bucket: str = "portal-files"):
         self.work = work
@@ -327,18 +342,7 @@ class Cluster:
         return "multi-node run:\n" + "\n".join(lines)
 
     def stop(self, timeout: float = 15) -> None:
-        """SIGTERM to every process group at once, SIGKILL to what is left after `timeout`."""
-        for process in self.processes:
-            if process.alive():
-                process.signal_group(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for process in self.processes:
-            try:
-                process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            process.signal_group(signal.SIGKILL)  # the group's stragglers too
-            process.popen.wait()
+        stop_all(self.processes, timeout)
 
     # --- looking -------------------------------------------------------------------
     def objects(self, prefix: str = "") -> dict[str, dict]:

@@ -11,7 +11,7 @@ from django.db import connection
 from portal.models import Role
 from requests_inbox.models import Request
 from tests.cluster.conftest import PASSWORD, browser, wait_for, with_password
-from tests.cluster.harness import free_port
+from tests.cluster.harness import free_port, stop_all
 from tests.cluster.replica import Replica, ReplicaUnavailable
 from tests.factories.portal import member
 
@@ -53,8 +53,8 @@ def replica_nodes(cluster, replica):
     for node in nodes:
         cluster.wait_ready(node)
     yield nodes
+    stop_all(nodes)
     for node in nodes:
-        node.stop()
         cluster.nodes.remove(node)
 
 
