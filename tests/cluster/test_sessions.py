@@ -10,7 +10,7 @@ from django.conf import settings
 
 from portal.agents import make_agent
 from portal.models import Role
-from tests.cluster.conftest import PASSWORD, browser, with_password
+from tests.cluster.conftest import PASSWORD, browser, one_limit_window, with_password
 from tests.factories.portal import UserFactory, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,6 +94,7 @@ def test_a_customer_session_moves_between_nodes_and_a_stolen_cookie_dies_on_sign
 def test_the_eleventh_guest_lookup_is_refused_whichever_node_answers(cluster):
     client = browser(cluster)
     assert client.get(0, "/orders/guest/").status_code == 200  # the CSRF cookie
+    one_limit_window(60, needed=20)
     answers = []
     for attempt in range(11):
         node = attempt % 2
@@ -117,6 +118,7 @@ def test_failed_sign_ins_are_counted_across_nodes(cluster, company):
     viewer = with_password(member(company, role=Role.VIEWER, email="viewer@acme.test"))
     client = browser(cluster)
     assert client.get(0, "/accounts/login/").status_code == 200
+    one_limit_window(300, needed=40)
     for attempt in range(5):  # five wrong passwords, alternating nodes
         answer = client.post(
             attempt % 2, "/accounts/login/", {"login": viewer.email, "password": "wrong-guess-1"}
