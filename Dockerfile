@@ -31,7 +31,7 @@ RUN python manage.py compile_translations \
     && DATABASE_URL=postgres://build@localhost/build SECRET_KEY=build-time-only-not-a-secret-0123456789-abcdefghijklmnop \
         python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin portal \
-    && mkdir -p /app/var/files /app/var/beat \
+    && mkdir -p /app/var/files \
     && chown -R portal:portal /app/var
 
 USER portal

@@ -7,7 +7,7 @@ STAMP   = $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install setup bench lint worker beat e2e clean faults load
+.PHONY: run test install setup bench lint worker beat e2e clean faults load cluster
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ test: install
 	  echo "NOTE: $(CHROMIUM) is missing: the browser tests (tests/e2e) will be SKIPPED."; \
 	  echo "      Install it with: apt-get install chromium"; \
 	fi
-	@rc=0; PORTAL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 -rs $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; PORTAL_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --maxprocesses=4 -rs $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "ERROR: pytest collected no tests." >&2; fi; \
 	if [ ! -x "$(CHROMIUM)" ]; then echo "NOTE: browser tests were SKIPPED: $(CHROMIUM) is missing."; fi; \
 	exit $$rc
@@ -72,6 +72,13 @@ FAULTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_faults
 faults: install
 	DATABASE_URL=$${DATABASE_URL:-$(FAULTS_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/8} \
 	  PORTAL_TESTING=1 $(PY) -m pytest tests/faults -q -rs
+
+# The multi-node run (tests/cluster, see README): two gunicorn nodes, two workers, beat, an
+# S3 server and a streaming replica on loopback; CLUSTER_SCALE=full sends 1,000 notifications.
+CLUSTER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_cluster
+cluster: install
+	DATABASE_URL=$${DATABASE_URL:-$(CLUSTER_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/7} \
+	  CLUSTER_SCALE=$${CLUSTER_SCALE:-full} PORTAL_TESTING=1 $(PY) -m pytest tests/cluster -n 0 -q -rs -s
 
 # Paced load, 10 MB uploads and soak against gunicorn + PostgreSQL (not in CI); see README.
 load: install

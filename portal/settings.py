@@ -144,6 +144,27 @@ else:
     DATABASES = {"default": env_or_exit(database_url, "DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env_or_exit(env.int, "CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica (portal.db_router): list and detail pages read it while it is no more
+# than DATABASE_REPLICA_MAX_LAG seconds behind; a user who has just written reads the
+# primary for DATABASE_REPLICA_PIN_SECONDS (at least the lag bound).
+DATABASE_REPLICA_MAX_LAG = env_or_exit(env.float, "DATABASE_REPLICA_MAX_LAG", default=5.0)
+DATABASE_REPLICA_PIN_SECONDS = max(
+    env_or_exit(env.int, "DATABASE_REPLICA_PIN_SECONDS", default=15),
+    int(DATABASE_REPLICA_MAX_LAG + 1),
+)
+if not EMBEDDED and env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env_or_exit(database_url, "DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
+        "portal.db_router.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------
@@ -191,6 +212,16 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "portal.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
     "jobs-sweep": {"task": "portal.tasks.jobs_sweep", "schedule": timedelta(minutes=5)},
 }
+# Beat keeps its schedule in Redis (celery-redbeat) and holds a Redis lock while it runs:
+# a second beat process started by mistake (two replicas, a rollout overlapping the old
+# pod) waits for the lock instead of publishing every periodic task a second time. The
+# lock lapses CELERY_REDBEAT_LOCK_TIMEOUT seconds after its holder died (it is renewed at
+# least every CELERY_BEAT_MAX_LOOP_INTERVAL seconds).
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+    CELERY_REDBEAT_LOCK_TIMEOUT = 150
 # Apps add their periodic tasks here, next to the one above (kept in one place).
 CELERY_BEAT_SCHEDULE.update(
     {

@@ -63,7 +63,7 @@ def test_compose_file_validates_with_the_services_the_readme_lists():
         assert "healthcheck" in services[name], name
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert 'CMD ["gunicorn"' in (ROOT / "Dockerfile").read_text()  # the web default command
-    assert {"files", "beat", "postgres", "redis"} <= set(config["volumes"])
+    assert {"files", "postgres", "redis"} <= set(config["volumes"])
 
 
 def test_compose_refuses_to_start_without_a_secret_key():
