@@ -6,6 +6,7 @@ the user is still a member there, and follows its link, where the gate decides.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,8 +21,15 @@ from portal.pagination import page_of
 PER_PAGE = 20
 
 
+@login_not_required
 def bell(request: HttpRequest) -> HttpResponse:
-    """The bell alone, for htmx to refresh the header's count (one counting query)."""
+    """The bell alone, for htmx to refresh the header's count (one counting query).
+
+    Once the session has ended the poll answers 204 (htmx keeps the bell as it is; the
+    idle dialog says the session ended) rather than a redirect whose sign-in page htmx
+    would swap into the header."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     return render(request, "portal/_bell_link.html")
 
 

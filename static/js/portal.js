@@ -138,7 +138,11 @@ if (sessionWarning && typeof sessionWarning.showModal === "function") {
     if (sessionWarning.returnValue === "extend") extend();
   });
   schedule(Number(sessionWarning.dataset.idleSeconds));
-  document.addEventListener("htmx:afterRequest", () => schedule(Number(sessionWarning.dataset.idleFull)));
+  // A page's own background poll (the bell) is not activity: the server does not count it either.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.elt && event.detail.elt.closest("[data-background-poll]")) return;
+    schedule(Number(sessionWarning.dataset.idleFull));
+  });
 }
 
 // Drafts (nothing typed is lost): a form with data-draft keeps its text fields in this

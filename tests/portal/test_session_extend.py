@@ -34,3 +34,17 @@ def test_anonymous_cannot_extend_anything(client):
 
 def test_signed_out_pages_have_no_warning(client):
     assert "session-warning" not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_the_bells_poll_is_not_activity(viewer_client):
+    """The bell refreshes itself every minute: were that activity, an open tab would keep
+    the session alive for ever and the idle warning would never come."""
+    idle_since = int(time.time()) - 28 * 60
+    session = viewer_client.session
+    session[REFRESHED_AT_KEY] = idle_since
+    session.save()
+    response = viewer_client.get(reverse("portal:bell"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert viewer_client.session[REFRESHED_AT_KEY] == idle_since
+    viewer_client.get(reverse("portal:profile"))  # a page the person opened is
+    assert viewer_client.session[REFRESHED_AT_KEY] > idle_since

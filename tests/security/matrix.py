@@ -25,6 +25,8 @@ class Route:
     """The lowest role that may use the route."""
     public: bool = False
     """A guest page: no sign-in needed."""
+    signed_out: int | None = None
+    """What a signed-out request gets when not the sign-in redirect (a background poll: 204)."""
     kwargs: Callable[[Company, User], dict[str, Any]] | None = None
     """Builds objects of `company` (acting user given) and returns the URL kwargs."""
     method: str = "GET"

@@ -51,7 +51,7 @@ def _job(company, user):
 ROUTES = [
     Route("portal:jobs"),
     Route("portal:notifications"),
-    Route("portal:bell"),
+    Route("portal:bell", signed_out=204),
     Route("portal:notifications_read_all", method="POST", ok=(302,)),
     Route(
         "portal:notification_open",

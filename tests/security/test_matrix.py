@@ -79,6 +79,9 @@ def test_anonymous(client, world, route):
     response = _request(client, route, company, owner)
     if route.public:
         assert response.status_code in route.ok
+    elif route.signed_out is not None:
+        assert response.status_code == route.signed_out
+        assert not response.content  # nothing of the page, nothing swapped into the header
     else:
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
