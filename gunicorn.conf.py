@@ -21,3 +21,10 @@ def _headers_without_server_banner(self):
 
 
 wsgi.Response.default_headers = _headers_without_server_banner
+
+# Workers: see the README ("Serving"); measured with `make bench` on 2 cores.
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Each worker keeps a psycopg 3 pool with a connection per thread (portal.settings reads
+# it when a worker loads the application, after the fork).
+os.environ.setdefault("DB_POOL_SIZE", str(threads))
