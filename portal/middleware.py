@@ -11,6 +11,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 
+from portal.identity import identity_of
 from portal.models import Membership
 
 ACTIVE_COMPANY_KEY = "active_company_id"
@@ -57,11 +58,15 @@ class ActiveCompanyMiddleware:
         request.membership = None
         request.memberships = []
         if user is not None and user.is_authenticated:
-            memberships = list(
-                Membership.objects.filter(user=user)
-                .select_related("company__country")
-                .order_by("pk")  # the first company joined is the default, on every database
-            )
+            identity = identity_of(user)
+            if identity is not None:  # read once per request (portal.identity)
+                memberships = list(identity.memberships)
+            else:
+                memberships = list(
+                    Membership.objects.filter(user=user)
+                    .select_related("company__country")
+                    .order_by("pk")  # the first company joined is the default, on every database
+                )
             request.memberships = memberships  # the company switcher shows them too
             chosen = request.session.get(ACTIVE_COMPANY_KEY)
             membership = None
