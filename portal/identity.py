@@ -15,7 +15,8 @@ IDENTITY_CACHE_SECONDS under a key carrying two version tokens:
 
 A revoked authorization or a removed membership therefore takes effect on the next
 request. A token is a random value, never a counter: an entry made under an older token
-can never match again, even if the token itself was evicted. With the cache
+can never match again, even if the token itself was evicted. The entry is read with
+the tokens in one round trip and used only when it carries the same tokens. With the cache
 unreachable everything is read from the database; a token replaced while it was
 unreachable is covered by the entries' lifetime (IDENTITY_CACHE_SECONDS).
 
@@ -78,38 +79,35 @@ def load_identity(user_id: Any) -> Identity | None:
     return Identity(user, memberships, authorizations)
 
 
-def _tokens(user_id: Any) -> tuple[str, str] | None:
-    """The user's and the global token (made when missing); None: cache unreachable."""
-    keys = [_user_key(user_id), GLOBAL_KEY]
-    found = cache.get_many(keys)
-    tokens = []
-    for key in keys:
-        token = found.get(key)
-        if token is None:
-            cache.add(key, uuid.uuid4().hex, None)
-            token = cache.get(key)
-            if token is None:
-                return None
-        tokens.append(token)
-    return tokens[0], tokens[1]
+def _entry_key(user_id: Any) -> str:
+    return f"identity:{user_id}"
 
 
 def identity_for(user_id: Any) -> Identity | None:
     """The user's identity: from the cache when kept under the current tokens, else from
-    the database (and kept). The tokens are read before the database, so an entry
-    computed while a change commits is stored under a token that change has replaced."""
+    the database (and kept). One round trip reads both tokens and the entry; the entry
+    carries the tokens it was read under. The tokens are read before the database, so
+    an entry computed while a change commits carries a token that change has replaced."""
     seconds = settings.IDENTITY_CACHE_SECONDS
     if not seconds:
         return load_identity(user_id)
-    tokens = _tokens(user_id)
-    if tokens is None:
-        return load_identity(user_id)
-    key = f"identity:{user_id}:{tokens[0]}:{tokens[1]}"
-    identity = cache.get(key)
-    if identity is None:
-        identity = load_identity(user_id)
-        if identity is not None:
-            cache.set(key, identity, seconds)
+    token_keys = [_user_key(user_id), GLOBAL_KEY]
+    found = cache.get_many([*token_keys, _entry_key(user_id)])
+    tokens = []
+    for key in token_keys:
+        token = found.get(key)
+        if token is None:  # first use, or evicted: a new token (never an old one again)
+            cache.add(key, uuid.uuid4().hex, None)
+            token = cache.get(key)
+            if token is None:  # cache unreachable
+                return load_identity(user_id)
+        tokens.append(token)
+    kept = found.get(_entry_key(user_id))
+    if kept is not None and kept[0] == tokens:
+        return kept[1]
+    identity = load_identity(user_id)
+    if identity is not None:
+        cache.set(_entry_key(user_id), (tokens, identity), seconds)
     return identity
 
 
