@@ -46,9 +46,10 @@ GLOBAL_KEY = "identity-token:global"
 
 @dataclass
 class Identity:
-    user: Any
+    user: Any  # without its password hash (read from the database if a page needs it)
     memberships: list[Any]  # ordered by pk (the first joined is the default company)
     authorizations: dict[tuple[int, str], Any] = field(default_factory=dict)
+    session_auth_hash: str = ""  # what a valid session of the user carries
 
     def membership_in(self, company_id: int) -> Any | None:
         return next((m for m in self.memberships if m.company_id == company_id), None)
@@ -76,7 +77,11 @@ def load_identity(user_id: Any) -> Identity | None:
         .order_by("pk")  # the first company joined is the default, on every database
     )
     authorizations = {(a.company_id, a.app): a for a in Authorization.objects.filter(user=user)}
-    return Identity(user, memberships, authorizations)
+    session_auth_hash = user.get_session_auth_hash()
+    # No password hash in the cache: the field becomes deferred, loaded on first use
+    # (a password change form checking the old one).
+    del user.__dict__["password"]
+    return Identity(user, memberships, authorizations, session_auth_hash)
 
 
 def _entry_key(user_id: Any) -> str:
@@ -166,7 +171,8 @@ def get_user(request: HttpRequest) -> Any:
     if user is None or not hasattr(user, "get_session_auth_hash"):
         return user or AnonymousUser()
     session_hash = request.session.get(HASH_SESSION_KEY)
-    session_auth_hash = user.get_session_auth_hash()
+    identity = identity_of(user)
+    session_auth_hash = identity.session_auth_hash if identity else user.get_session_auth_hash()
     if session_hash and constant_time_compare(session_hash, session_auth_hash):
         return user
     if session_hash and any(

@@ -174,3 +174,14 @@ def test_ended_sessions_end_on_their_next_request(client, viewer, company):
     response = this.get(url)
     user_end_other_sessions(user=viewer, request=response.wsgi_request)
     assert other.get(url).status_code == 302
+
+
+def test_the_kept_entry_holds_no_password_hash(viewer_client, viewer):
+    from django.core.cache import cache
+
+    from portal.identity import _entry_key
+
+    viewer_client.get(reverse(INVOICES))
+    tokens, identity = cache.get(_entry_key(viewer.pk))
+    assert "password" not in identity.user.__dict__
+    assert identity.user.check_password("not-the-password") is False  # loaded when needed
