@@ -41,6 +41,11 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import os,urllib.request as u; h=(os.environ.get('ALLOWED_HOSTS') or 'localhost').split(',')[0].strip().lstrip('.'); u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=4)" || exit 1
 
 # gunicorn.conf.py: X-Forwarded-Proto believed only from FORWARDED_ALLOW_IPS (the TLS
-# proxy; default 127.0.0.1), no Server banner.
-ENV FORWARDED_ALLOW_IPS=127.0.0.1
-CMD ["gunicorn", "portal.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "2", "--timeout", "60", "--access-logfile", "-"]
+# proxy; default 127.0.0.1), no Server banner; GUNICORN_WORKERS sync processes (2: one
+# per core of a 2-core host; GUNICORN_THREADS > 1 switches to gthread), each with a
+# psycopg pool of one connection per thread. Set the workers to the host's cores
+# (README, "Serving").
+ENV FORWARDED_ALLOW_IPS=127.0.0.1 \
+    GUNICORN_WORKERS=2 \
+    GUNICORN_THREADS=1
+CMD ["gunicorn", "portal.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--timeout", "60", "--access-logfile", "-"]

@@ -3,6 +3,7 @@
     python -m bench                       # the sizes the issues ask for
     python -m bench --scale 0.1           # a quick run
     python -m bench --only orders,invoices
+    python -m bench --ratio-only --ratio-seconds 3   # only the ratio table, quickly
 
 The environment is prepared here, before Django loads its settings: PostgreSQL is
 required (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/portal_bench),
@@ -39,6 +40,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--requests", type=int, default=3000, help="load generator request limit (3000)"
     )
     parser.add_argument("--concurrency", type=int, default=8, help="load generator threads (8)")
+    parser.add_argument(
+        "--ratio-seconds",
+        type=float,
+        default=float(os.environ.get("BENCH_RATIO_SECONDS", "5")),
+        help="closed-loop seconds per page and per ceiling measurement in the ratio table (5)",
+    )
+    parser.add_argument(
+        "--ratio-only",
+        action="store_true",
+        help="only the ratio table's pages: no other page timed, no memory or mixed load run",
+    )
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a page misses its target or errors"
     )

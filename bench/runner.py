@@ -26,7 +26,9 @@ from typing import Any
 
 import django
 
-NOT_APP_MODULES = {"core", "__main__", "platform"}
+from bench.ceiling import RATIO_PAGES, print_ratio_table, ratio_table, wait_until_up
+
+NOT_APP_MODULES = {"core", "__main__", "platform", "ceiling", "hello"}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -244,35 +246,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
+def start_gunicorn(port: int, app: str = "portal.wsgi:application") -> subprocess.Popen:
+    """gunicorn with the production configuration (gunicorn.conf.py: worker class,
+    workers, threads), on loopback."""
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "portal.wsgi:application",
+        app,
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
-        "--workers",
-        "2",
         "--log-level",
         "warning",
         "--timeout",
         "120",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            if conn.getresponse().status in (200, 503):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    stop_gunicorn(server)
-    raise RuntimeError("gunicorn did not answer within 60 s")
+    try:
+        wait_until_up(port, server)
+    except RuntimeError:
+        stop_gunicorn(server)
+        raise
+    return server
 
 
 def stop_gunicorn(server: subprocess.Popen) -> None:
@@ -344,7 +341,9 @@ def throughput(ctx: Any, pages: list[Any], args: argparse.Namespace) -> Load | N
     urls = [(p.url, p.session_cookie or default) for p in pages]
     connections.close_all()
     port = free_port()
-    print(f"\nThroughput: gunicorn (2 workers) on 127.0.0.1:{port}, {args.concurrency} clients, ")
+    print(
+        f"\nThroughput: gunicorn (gunicorn.conf.py) on 127.0.0.1:{port}, {args.concurrency} clients, "
+    )
     print(f"  at most {args.requests} requests or {args.duration:.0f} s over {len(urls)} pages:")
     for url, _cookie in urls:
         print(f"    {url}")
@@ -368,6 +367,44 @@ def throughput(ctx: Any, pages: list[Any], args: argparse.Namespace) -> Load | N
         f"(statuses {dict(sorted(load.statuses.items()))})"
     )
     return load
+
+
+def ratios(pages: list[Any], args: argparse.Namespace) -> list[Any]:
+    """The issue's pages (bench.ceiling.RATIO_PAGES), each in a closed loop, as a share of
+    the bare Django application served next to the portal (same gunicorn configuration)."""
+    from django.db import connections
+
+    chosen = sorted(
+        (p for p in pages if p.name in RATIO_PAGES), key=lambda p: list(RATIO_PAGES).index(p.name)
+    )
+    missing = [name for name in RATIO_PAGES if name not in {p.name for p in chosen}]
+    if missing:
+        print(f"\n!! ratio table: no bench page named {', '.join(missing)}")
+    if not chosen:
+        return []
+    connections.close_all()
+    portal_port, hello_port = free_port(), free_port()
+    print(
+        f"\nRatios: the portal on 127.0.0.1:{portal_port} and the ceiling (bench/hello) on "
+        f"127.0.0.1:{hello_port}, both gunicorn with gunicorn.conf.py:"
+    )
+    portal = start_gunicorn(portal_port)
+    try:
+        hello = start_gunicorn(hello_port, "bench.hello.wsgi:application")
+        try:
+            rows, ceilings = ratio_table(
+                chosen,
+                portal=(portal_port, portal),
+                hello=(hello_port, hello),
+                seconds=args.ratio_seconds,
+                concurrency=args.concurrency,
+            )
+        finally:
+            stop_gunicorn(hello)
+    finally:
+        stop_gunicorn(portal)
+    print_ratio_table(rows, ceilings, args.ratio_seconds, args.concurrency)
+    return rows
 
 
 # --- The run -----------------------------------------------------------------------------------
@@ -403,6 +440,7 @@ def run(args: argparse.Namespace) -> int:
     all_results: list[Any] = []
     load_pages: list[Any] = []
     memory: list[tuple[str, int, int, int]] = []
+    ratio_pages: list[Any] = []
     for module in modules:
         name = getattr(module, "NAME", module.__name__.rsplit(".", 1)[1])
         print(f"\n== {name}")
@@ -413,6 +451,8 @@ def run(args: argparse.Namespace) -> int:
             analyze()
             print(f"  seeded in {time.monotonic() - t0:.1f} s")
             pages = module.pages(module_ctx)
+            if args.ratio_only:
+                pages = [p for p in pages if p.name in RATIO_PAGES]
         except Exception:
             print(f"!! {name}: seeding or listing pages failed:\n{traceback.format_exc()}")
             failures.append(f"{name}: seed/pages error")
@@ -445,8 +485,9 @@ def run(args: argparse.Namespace) -> int:
             and r.status == 200
         ]
         load_pages += gets[:2]
+        ratio_pages += [p for p in pages if p.name in RATIO_PAGES]
         for page in pages:
-            if page.streaming:
+            if page.streaming and not args.ratio_only:
                 try:
                     baseline, peak, size = peak_rss(client, page)
                 except Exception as exc:
@@ -462,7 +503,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{peak / 1024:.0f} MiB (+{(peak - baseline) / 1024:.1f} MiB)"
             )
 
-    if not args.no_throughput and load_pages:
+    if not args.no_throughput and load_pages and not args.ratio_only:
         try:
             load = throughput(ctx, load_pages, args)
             if load is not None and load.errors:
@@ -470,6 +511,16 @@ def run(args: argparse.Namespace) -> int:
         except Exception:
             print(f"!! throughput run failed:\n{traceback.format_exc()}")
             failures.append("throughput run failed")
+
+    if not args.no_throughput and ratio_pages:
+        try:
+            rows = ratios(ratio_pages, args)
+            failures += [
+                f"ratio: {r.name} {r.verdict}" for r in rows if r.verdict.startswith("FAIL")
+            ]
+        except Exception:
+            print(f"!! ratio run failed:\n{traceback.format_exc()}")
+            failures.append("ratio run failed")
 
     print(
         f"\n{len(all_results)} pages measured in {time.monotonic() - started:.0f} s; "

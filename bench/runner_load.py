@@ -5,7 +5,7 @@
     LOAD_SECONDS=3600 make load                # the soak: RSS growth and DB connections
 
 It reuses the benchmark harness (bench/runner.py): the bench company and user, every
-`bench/<app>.py` module's seed and pages, the gunicorn server (2 workers). Unlike the
+`bench/<app>.py` module's seed and pages, the gunicorn server (gunicorn.conf.py). Unlike the
 runner's closed-loop throughput run, requests here are sent on a fixed schedule
 (LOAD_RATE per second) whatever the server's speed, and each latency is counted from
 the moment the request was due, so a slow server cannot hide its queue.

@@ -31,6 +31,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from portal.applications import CATALOGUE
+from portal.identity import identity_of
 from portal.models import ROLE_RANK, Authorization, Company, Membership, Role, User
 from portal.observability import security_event
 
@@ -60,7 +61,11 @@ def decide(user: User, company: Company | None, app: str, role: str = Role.VIEWE
         return "no-company"
     if not company.country.offers(app):
         return "unavailable"
-    auth = Authorization.objects.filter(user=user, company=company, app=app).first()
+    identity = identity_of(user)
+    if identity is not None:  # the request's user: read once per request (portal.identity)
+        auth = identity.authorization(company.pk, app)
+    else:
+        auth = Authorization.objects.filter(user=user, company=company, app=app).first()
     if auth is None or auth.status != Authorization.Status.GRANTED:
         if open_to_member(user, company, app, auth) and role == Role.VIEWER:
             return "ok"
@@ -77,6 +82,9 @@ def open_to_member(user: User, company: Company, app: str, auth: Authorization |
         return False
     if auth is not None and auth.status not in (Authorization.Status.PENDING,):
         return False  # refused or revoked by an administrator
+    identity = identity_of(user)
+    if identity is not None:
+        return identity.membership_in(company.pk) is not None
     return Membership.objects.filter(user=user, company=company).exists()
 
 

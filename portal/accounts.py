@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from portal import ratelimits
 from portal.client_address import client_ip
+from portal.identity import changed_now_and_on_commit, identity_changed
 from portal.models import Event, User
 from portal.notify import SecretUnavailable, absolute_url, made_at_send, notify
 from portal.observability import security_event
@@ -232,6 +233,7 @@ class AccountAdapter(DefaultAccountAdapter):
 def user_end_other_sessions(*, user: User, request: HttpRequest) -> None:
     """Every session of the user ends but this request's (its key is renewed)."""
     User.objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+    changed_now_and_on_commit(lambda: identity_changed(user.pk))  # an update sends no signal
     user.refresh_from_db(fields=["sessions_epoch"])
     update_session_auth_hash(request, user)
 

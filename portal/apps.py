@@ -34,6 +34,20 @@ class PortalConfig(AppConfig):
         post_save.connect(company_row_saved, dispatch_uid="portal.figures.save")
         post_delete.connect(company_row_saved, dispatch_uid="portal.figures.delete")
 
+        from portal.identity import shared_row_saved, user_row_saved
+        from portal.models import Authorization, Company, Country, Membership, User
+
+        for model in (User, Membership, Authorization):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    user_row_saved, sender=model, dispatch_uid=f"identity.{model.__name__}"
+                )
+        for model in (Company, Country):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    shared_row_saved, sender=model, dispatch_uid=f"identity.{model.__name__}"
+                )
+
 
 def _refresh_agent_group(sender, **kwargs) -> None:
     """After migrate, the agents' group gets exactly the permissions they need. Django

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
 
+from portal.identity import identity_of
 from portal.models import Membership
 
 # Requests a page makes on its own (the bell's count every minute): not the person's
@@ -67,11 +68,15 @@ class ActiveCompanyMiddleware:
         request.membership = None
         request.memberships = []
         if user is not None and user.is_authenticated:
-            memberships = list(
-                Membership.objects.filter(user=user)
-                .select_related("company__country")
-                .order_by("pk")  # the first company joined is the default, on every database
-            )
+            identity = identity_of(user)
+            if identity is not None:  # read once per request (portal.identity)
+                memberships = list(identity.memberships)
+            else:
+                memberships = list(
+                    Membership.objects.filter(user=user)
+                    .select_related("company__country")
+                    .order_by("pk")  # the first company joined is the default, on every database
+                )
             request.memberships = memberships  # the company switcher shows them too
             chosen = request.session.get(ACTIVE_COMPANY_KEY)
             membership = None

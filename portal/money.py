@@ -33,10 +33,40 @@ def format_number(value: Any, decimals: int = 2, *, language: str | None = None)
         return "" if value is None else str(value)
     if decimals >= 0:
         number = number.quantize(Decimal(1).scaleb(-decimals))
-    with translation.override(language or translation.get_language()):
-        text = formats.number_format(number, decimals, use_l10n=True, force_grouping=True)
+    language = language or translation.get_language()
+    separators = _separators(language) if language and decimals >= 0 else None
+    if separators is not None and number.is_finite():
+        # Python's own grouping, then the language's separators: the text Django's
+        # number_format gives, without its per-call format look-ups (a list shows
+        # hundreds of amounts).
+        decimal_sep, thousand_sep = separators
+        text = f"{number:,.{decimals}f}".replace(",", "\x00").replace(".", decimal_sep)
+        text = text.replace("\x00", thousand_sep)
+    else:
+        with translation.override(language):
+            text = formats.number_format(number, decimals, use_l10n=True, force_grouping=True)
     # "-0,00" reads as a debt of nothing
     return text[1:] if text.startswith("-") and not number else text
+
+
+_SEPARATORS: dict[str, tuple[str, str] | None] = {}
+
+
+def _separators(language: str) -> tuple[str, str] | None:
+    """The language's (decimal, thousands) separators when it groups by threes (else None:
+    Django's number_format does it), looked up once per process."""
+    if language not in _SEPARATORS:
+        with translation.override(language):
+            grouping = formats.get_format("NUMBER_GROUPING", use_l10n=True)
+            _SEPARATORS[language] = (
+                (
+                    str(formats.get_format("DECIMAL_SEPARATOR", use_l10n=True)),
+                    str(formats.get_format("THOUSAND_SEPARATOR", use_l10n=True)),
+                )
+                if grouping == 3
+                else None
+            )
+    return _SEPARATORS[language]
 
 
 def format_money(value: Any, currency: str = "", *, language: str | None = None) -> str:

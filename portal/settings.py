@@ -61,6 +61,15 @@ PORTAL_ID_NAME = env.str("PORTAL_ID_NAME", default="IBM ID")
 # the company changes (portal.company_cache). 0: computed on every page (the default
 # for the test suite, whose tests enable it where they test it).
 COMPANY_CACHE_SECONDS = env_or_exit(env.int, "COMPANY_CACHE_SECONDS", default=0 if TESTING else 60)
+# The signed-in user, memberships and authorizations kept this long in the shared cache,
+# re-read as soon as one of them changes (portal.identity). Only with Redis (a cache
+# shared by every process) or in the test suite (one process); 0: read from the
+# database on every request.
+IDENTITY_CACHE_SECONDS = env_or_exit(
+    env.int,
+    "IDENTITY_CACHE_SECONDS",
+    default=300 if (env.str("REDIS_URL", default="") or TESTING) else 0,
+)
 ADMIN_PATH = env.str("ADMIN_PATH", default="agents/").strip("/") + "/"
 
 INSTALLED_APPS = [
@@ -96,7 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "portal.middleware.RejectNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.identity.IdentityAuthenticationMiddleware",  # Django's, user read from the identity entry
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "portal.middleware.ActiveCompanyMiddleware",
@@ -142,8 +151,21 @@ if EMBEDDED:
     }
 else:
     DATABASES = {"default": env_or_exit(database_url, "DATABASE_URL")}
-    DATABASES["default"]["CONN_MAX_AGE"] = env_or_exit(env.int, "CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # DB_POOL_SIZE > 0: each process keeps a psycopg 3 pool of up to that many connections
+    # (one per thread serving requests is enough); a request takes one and gives it back,
+    # without the "is it still alive?" round trip persistent connections cost on every
+    # request. The web tier sets it (gunicorn.conf.py); 0 (Celery, commands): Django's
+    # persistent connections (CONN_MAX_AGE), which survive the worker's fork.
+    DB_POOL_SIZE = env_or_exit(env.int, "DB_POOL_SIZE", default=0)
+    if DB_POOL_SIZE > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": env_or_exit(env.int, "DB_POOL_TIMEOUT", default=10),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env_or_exit(env.int, "CONN_MAX_AGE", default=60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A streaming replica (portal.db_router): list and detail pages read it while it is no more
 # than DATABASE_REPLICA_MAX_LAG seconds behind; a user who has just written reads the
 # primary for DATABASE_REPLICA_PIN_SECONDS (at least the lag bound).
@@ -155,7 +177,7 @@ DATABASE_REPLICA_PIN_SECONDS = max(
 if not EMBEDDED and env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {
         **env_or_exit(database_url, "DATABASE_REPLICA_URL"),
-        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_MAX_AGE": env_or_exit(env.int, "CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }

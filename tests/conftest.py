@@ -35,6 +35,15 @@ def _fresh_limits_cache():
     caches["limits"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_identity_cache():
+    """No identity entry (portal.identity) outlives its test: ids are reused after a
+    rolled-back test on SQLite, and a user of the next test must not find one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def country(db):
     return CountryFactory()

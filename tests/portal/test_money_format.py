@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from invoices.models import BillingAccount
 from invoices.services import invoice_issue
 from portal.models import Event, Role
-from portal.money import format_money
+from portal.money import format_money, format_number
 from tests.conftest import login
 from tests.factories.portal import member
 from tests.orders.factories import OrderFactory
@@ -97,3 +97,21 @@ def test_an_amount_reads_the_same_on_every_page_mail_and_pdf(
     # the other spellings of the past are gone
     for where, text in pages.items():
         assert "128569,00" not in text and "128569.00" not in text, where
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("places", [0, 2, 3])
+def test_the_quick_format_is_djangos_number_format(language, places):
+    """format_number groups with Python and swaps in the language's separators: the same
+    text as Django's number_format, which it skips for speed."""
+    from django.utils import formats
+
+    values = [0, 7, -7, 999, 1000, -1234.5, 999999.995, 10**12, Decimal("-0.001")]
+    values += [Decimal(n * 7919 - 10**8) / 100 for n in range(0, 50000, 997)]
+    for value in values:
+        number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+        with translation.override(language):
+            expected = formats.number_format(number, places, use_l10n=True, force_grouping=True)
+        if expected.startswith("-") and not number:
+            expected = expected[1:]
+        assert format_number(value, places, language=language) == expected

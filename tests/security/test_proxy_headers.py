@@ -29,7 +29,7 @@ def _dockerfile_command(port: int) -> list[str]:
     assert args[:2] == ["gunicorn", "portal.wsgi:application"]
     args[1] = "tests.security.scheme_app:application"
     args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
-    args[args.index("--workers") + 1] = "1"
+    args += ["--workers", "1"]  # the image's count comes from gunicorn.conf.py
     return [sys.executable, "-m", *args]
 
 
