@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inventory.charts import endings_chart
 from inventory.exports import COLUMNS
 from inventory.forms import AddForm, CorrectForm, ItemFilterForm, MoveForm, RemoveForm
 from inventory.models import ChangeKind, ChangeRequest, InstalledItem
@@ -106,6 +108,9 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
         "sort_query": sort_query.urlencode(),
         "sort": request.GET.get("sort", "site"),
         "can_change": variant.takes_changes,
+        "endings_chart": endings_chart(
+            items, timezone.localdate(), with_leases=variant.shows_lease
+        ),
     }
     template = "inventory/_item_table.html" if request.htmx else "inventory/item_list.html"
     return render(request, template, context)

@@ -23,6 +23,7 @@ from portal.access import app_view
 from portal.applications import App
 from portal.documents import pdf_response
 from portal.job_views import export_or_job, start_or_back
+from statements.charts import ageing_chart, balance_charts
 from statements.forms import StatementFilterForm
 from statements.jobs import EXPORT_KIND, PDF_KIND, export_sheet, job_params
 from statements.ledger import DEFAULT_SORT, StatementLines, StatementQuery, totals
@@ -52,7 +53,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statements/account_list.html",
-        {"accounts": account_balances(request.company)},
+        {
+            "accounts": account_balances(request.company),
+            "balance_charts": balance_charts(request.company, timezone.localdate()),
+        },
     )
 
 
@@ -146,6 +150,7 @@ def statement(request: HttpRequest, account: str, currency: str) -> HttpResponse
             lines=page.object_list,
             sort_label=sort_label,
             headers=_sort_headers(request, query),
+            ageing_chart=ageing_chart(document["ageing"], currency),
         )
     else:
         context["headers"] = _sort_headers(request, None)
