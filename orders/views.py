@@ -32,6 +32,7 @@ from portal.applications import App
 from portal.client_address import client_ip
 from portal.job_views import export_or_job
 from portal.pagination import IdsFirstPaginator
+from portal.printing import page_number, page_size
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -103,8 +104,8 @@ def _sort_headers(form: OrderFilterForm) -> list[dict]:
 @app_view(App.ORDERS)
 def order_list(request: HttpRequest) -> HttpResponse:
     form, queryset = _filtered(request)
-    paginator = CappedPaginator(queryset.for_listing(), PAGE_SIZE, queryset)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset.for_listing(), page_size(request, PAGE_SIZE), queryset)
+    page = paginator.get_page(page_number(request))
     query = form.query_string()
     context = {
         "form": form,

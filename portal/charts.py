@@ -104,7 +104,7 @@ def value_formatter(kind: str, currency: str = "") -> Callable[[Any], str]:
     if kind == "money":
         return lambda value: format_money(value, currency)
     if kind == "percent":
-        return lambda value: "" if value is None else f"{format_number(value, 1)} %"
+        return lambda value: "—" if value is None else f"{format_number(value, 1)} %"
     return lambda value: format_number(value, 0)
 
 

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from portal.files import serve
 from portal.job_views import export_or_job
 from portal.models import StoredFile, Topic
 from portal.pagination import page_of
+from requests_inbox.charts import request_charts
 from requests_inbox.forms import RateForm, ReplyForm, RequestFilterForm, RequestForm
 from requests_inbox.jobs import COLUMNS, EXPORT_KIND, filter_requests
 from requests_inbox.models import Message, Request, StatusChange
@@ -102,6 +104,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "sort_query": _without(request, "sort", "page"),
         "is_company_admin": is_admin(request),
+        "request_charts": (
+            request_charts(qs, request.company, timezone.localdate()) if is_admin(request) else []
+        ),
     }
     template = (
         "requests_inbox/_request_table.html" if request.htmx else "requests_inbox/request_list.html"

@@ -15,7 +15,17 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from portal.charts import Chart, Series, bar_chart, line_chart, month_categories, months_back
+from portal.charts import (
+    Chart,
+    Series,
+    Sparkline,
+    bar_chart,
+    line_chart,
+    month_categories,
+    months_back,
+    sparkline,
+)
+from portal.money import format_money
 from portal.company_cache import company_cached
 from statements.ledger import Ageing, money
 from statements.models import LedgerEntry
@@ -98,6 +108,31 @@ def balance_charts(company, today: date) -> list[Chart]:
             )
         )
     return charts
+
+
+def balance_trend(company, currency: str, today: date) -> Sparkline | None:
+    """The home tile's line: the balance in `currency` (all accounts) over 12 months."""
+    history = [
+        points
+        for (_account, code), points in monthly_balances(company, today).items()
+        if code == currency
+    ]
+    if not history:
+        return None
+    totals = [sum(month, Decimal("0.00")) for month in zip(*history, strict=True)]
+    months = months_back(today)
+    return sparkline(
+        totals,
+        summary=_(
+            "Balance trend: %(first)s at the end of %(first_month)s, %(last)s in %(last_month)s"
+        )
+        % {
+            "first": format_money(totals[0], currency),
+            "first_month": month_categories(months)[0][1],
+            "last": format_money(totals[-1], currency),
+            "last_month": month_categories(months)[-1][1],
+        },
+    )
 
 
 AXIS_LABELS = {

@@ -23,6 +23,7 @@ from portal.access import app_view
 from portal.applications import App
 from portal.documents import pdf_response
 from portal.job_views import export_or_job, start_or_back
+from portal.printing import page_number, page_size
 from statements.charts import ageing_chart, balance_charts
 from statements.forms import StatementFilterForm
 from statements.jobs import EXPORT_KIND, PDF_KIND, export_sheet, job_params
@@ -141,7 +142,7 @@ def statement(request: HttpRequest, account: str, currency: str) -> HttpResponse
         query = _query(request, billing_account, currency, form)
         document = statement_document_context(query, today=timezone.localdate(), lines=False)
         lines = StatementLines(query, document["totals"].opening)
-        page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(lines, page_size(request, PAGE_SIZE)).get_page(page_number(request))
         sort_label = dict(SORTABLE).get(query.sort_key, "")
         context.update(
             document,
