@@ -25,8 +25,8 @@ from portal.charts import (
     months_back,
     sparkline,
 )
-from portal.money import format_money
 from portal.company_cache import company_cached
+from portal.money import format_money
 from statements.ledger import Ageing, money
 from statements.models import LedgerEntry
 from statements.statement import account_balances
