@@ -145,6 +145,7 @@ class Category:
     x: float  # the centre of the category
     sublabel: str = ""  # a second axis line (the year under January)
     values: list[str] = field(default_factory=list)  # formatted, one per series
+    numbers: list[Any] = field(default_factory=list)  # the same, unformatted
     total: str = ""
     rects: list[Rect] = field(default_factory=list)
 
@@ -226,6 +227,7 @@ def bar_chart(
             sublabel=sub[0] if sub else "",
             x=LEFT + (i + 0.5) * slot,
             values=[fmt(s.values[i]) for s in series],
+            numbers=[s.values[i] for s in series],
             total=fmt(sum(Decimal(str(s.values[i] or 0)) for s in series)) if stacked else "",
         )
         up = down = 0.0
@@ -299,6 +301,7 @@ def line_chart(
                 sublabel=sub[0] if sub else "",
                 x=round(LEFT + (i + 0.5) * slot, 2),
                 values=[fmt(s.values[i]) for s in series],
+                numbers=[s.values[i] for s in series],
             )
             for i, (label, name, *sub) in enumerate(categories)
         ],
