@@ -85,14 +85,18 @@ def month_name(day: date) -> str:
     return formats.date_format(day, "YEAR_MONTH_FORMAT")
 
 
-def nice_ticks(low: float, high: float, wanted: int = 4) -> list[float]:
-    """Round grid values covering [low, high], 0 included (steps of 1, 2 or 5 × 10ⁿ)."""
+def nice_ticks(low: float, high: float, wanted: int = 4, *, whole: bool = False) -> list[float]:
+    """Round grid values covering [low, high], 0 included (steps of 1, 2, 2.5 or 5 × 10ⁿ;
+    `whole`: whole steps only, for counts)."""
     low, high = min(low, 0.0), max(high, 0.0)
     if high == low:
         high = low + 1
     raw = (high - low) / wanted
+    if whole:
+        raw = max(raw, 1.0)
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    multiples = (1, 2, 5, 10) if whole and magnitude == 1 else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in multiples if m * magnitude >= raw)
     first = math.floor(low / step) * step
     last = math.ceil(high / step) * step
     n = round((last - first) / step)
@@ -213,7 +217,7 @@ def bar_chart(
     else:
         highs = [max(col, default=0) for col in columns]
         lows = [min(col, default=0) for col in columns]
-    ticks = nice_ticks(min(lows, default=0), max(highs, default=0))
+    ticks = nice_ticks(min(lows, default=0), max(highs, default=0), whole=kind == "count")
     y = _scale(ticks[0], ticks[-1])
     axis = _axis_formatter(kind)
     slot = (WIDTH - RIGHT - LEFT) / max(len(categories), 1)
@@ -284,7 +288,7 @@ def line_chart(
     """One line per series across the categories (e.g. a balance month by month)."""
     fmt = value_formatter(kind, currency)
     values = [_float(v) for s in series for v in s.values if v is not None]
-    ticks = nice_ticks(min(values, default=0), max(values, default=0))
+    ticks = nice_ticks(min(values, default=0), max(values, default=0), whole=kind == "count")
     y = _scale(ticks[0], ticks[-1])
     axis = _axis_formatter(kind)
     slot = (WIDTH - RIGHT - LEFT) / max(len(categories), 1)

@@ -42,6 +42,8 @@ def test_ticks_are_round_and_cover_the_values_and_zero():
     ticks = nice_ticks(-1200, 3400)
     assert ticks[0] <= -1200 and ticks[-1] >= 3400 and 0 in ticks
     assert nice_ticks(0, 0) == [0, 0.25, 0.5, 0.75, 1.0]
+    assert nice_ticks(0, 9, whole=True) == [0, 5, 10]  # counts: no 2.5 items
+    assert nice_ticks(0, 1, whole=True) == [0, 1]
 
 
 def test_bar_heights_are_proportional_and_stacks_add_up():
