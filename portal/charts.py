@@ -29,13 +29,15 @@ from django.utils import formats
 
 from portal.money import format_money, format_number
 
-# The drawing area of a full chart, in SVG user units (the SVG scales to its container).
-WIDTH = 640
-HEIGHT = 260
-LEFT = 78  # room for the value axis labels
-RIGHT = 12
-TOP = 14
-BOTTOM = 34  # room for the category labels
+# A full chart is as wide as its container and HEIGHT pixels high, with no viewBox: x
+# positions are percentages of the width, y positions pixels, so the text keeps its size
+# on a phone and on paper (a scaled viewBox would shrink it to nothing on a phone).
+WIDTH = 100  # percent
+HEIGHT = 240
+LEFT = 13  # percent: room for the value axis labels
+RIGHT = 1
+TOP = 12
+BOTTOM = 36  # pixels: room for the category labels
 SPARK_WIDTH = 120
 SPARK_HEIGHT = 28
 
@@ -148,6 +150,7 @@ class Category:
     name: str  # the table's row header (a longer form of the label)
     x: float  # the centre of the category
     sublabel: str = ""  # a second axis line (the year under January)
+    alternate: bool = False  # every other label, left out on a narrow screen
     values: list[str] = field(default_factory=list)  # formatted, one per series
     numbers: list[Any] = field(default_factory=list)  # the same, unformatted
     total: str = ""
@@ -165,21 +168,21 @@ class Chart:
     series: list[str]
     categories: list[Category]
     ticks: list[Tick]
-    width: int = WIDTH
     height: int = HEIGHT
-    left: int = LEFT
+    left: float = LEFT
+    tick_x: float = LEFT - 1.5
     plot_bottom: float = HEIGHT - BOTTOM
     label_y: float = HEIGHT - BOTTOM + 18
     show_total: bool = False
     total_label: str = ""
     category_title: str = ""  # the table's first column header ("Month")
     points: list[tuple[float, float, str, str]] = field(default_factory=list)  # line charts
-    polylines: list[tuple[str, str]] = field(default_factory=list)  # (css, "x,y x,y")
+    segments: list[tuple[str, float, float, float, float]] = field(default_factory=list)
     empty: bool = False
 
     @property
     def right(self) -> float:
-        return self.width - RIGHT
+        return WIDTH - RIGHT
 
 
 def _scale(low: float, high: float) -> Callable[[float], float]:
@@ -229,7 +232,8 @@ def bar_chart(
             label=label,
             name=name,
             sublabel=sub[0] if sub else "",
-            x=LEFT + (i + 0.5) * slot,
+            x=round(LEFT + (i + 0.5) * slot, 2),
+            alternate=i % 2 == 1,
             values=[fmt(s.values[i]) for s in series],
             numbers=[s.values[i] for s in series],
             total=fmt(sum(Decimal(str(s.values[i] or 0)) for s in series)) if stacked else "",
@@ -304,6 +308,7 @@ def line_chart(
                 name=name,
                 sublabel=sub[0] if sub else "",
                 x=round(LEFT + (i + 0.5) * slot, 2),
+                alternate=i % 2 == 1,
                 values=[fmt(s.values[i]) for s in series],
                 numbers=[s.values[i] for s in series],
             )
@@ -320,9 +325,10 @@ def line_chart(
             if v is not None
         ]
         chart.points += points
-        chart.polylines.append(
-            (f"chart__stroke--{j}", " ".join(f"{x},{py}" for x, py, *_ in points))
-        )
+        chart.segments += [
+            (f"chart__stroke--{j}", x1, y1, x2, y2)
+            for (x1, y1, *_a), (x2, y2, *_b) in zip(points, points[1:], strict=False)
+        ]
     return chart
 
 

@@ -45,9 +45,7 @@ def test_print_all_shows_every_row_with_the_filters_and_the_date(client, acme):
     assert 'rel="next"' not in html  # one page: no pagination
 
 
-def test_above_the_cap_only_the_first_rows_are_printed_and_the_page_says_so(
-    client, acme, settings
-):
+def test_above_the_cap_only_the_first_rows_are_printed_and_the_page_says_so(client, acme, settings):
     settings.PRINT_MAX_ROWS = 10
     response = client.get(reverse("invoices:list"), {"print": "all"}, HTTP_ACCEPT_LANGUAGE="en")
     assert _rows(response) == 10
