@@ -3,7 +3,8 @@ each chart shows the figures of the table it summarises, in French and in Englis
 and the CSP are watched on every page by tests/e2e/conftest.py); a list's "Print all"
 view prints every row with "page X of Y" at the foot of each printed page.
 
-Screenshots of each chart go to $CHART_SHOTS (default /tmp/charts-shots/).
+Screenshots of each chart go to the folder named by $CHART_SHOTS (to look at them), else
+to the test's temporary folder.
 """
 
 import io
@@ -22,7 +23,13 @@ from tests.e2e.browsing import switch_language, url_for
 pytestmark = pytest.mark.e2e
 
 DEMO_PASSWORD = "Portal-demo-2026"
-SHOTS = Path(os.environ.get("CHART_SHOTS", "/tmp/charts-shots"))
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("CHART_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -60,14 +67,13 @@ def _chart_rows(chart, language: str) -> list[list[Decimal]]:
     ]
 
 
-def _shoot(chart, name: str, language: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def _shoot(chart, folder: Path, name: str, language: str) -> None:
     chart.scroll_into_view_if_needed()
-    chart.screenshot(path=str(SHOTS / f"{name}-{language}.png"))
+    chart.screenshot(path=str(folder / f"{name}-{language}.png"))
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_each_chart_shows_the_figures_of_its_table(page, live_server, demo, language):
+def test_each_chart_shows_the_figures_of_its_table(page, live_server, demo, shots, language):
     page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, live_server, "admin@acme.example")
     _language(page, language)
@@ -80,7 +86,7 @@ def test_each_chart_shows_the_figures_of_its_table(page, live_server, demo, lang
     title = tile.locator(".sparkline title").text_content()
     figure = balance.locator("a").text_content().split(" ")[0]  # the amount before its code
     assert figure in title  # the trend's text ends on the tile's balance
-    _shoot(tile, "home-tile", language)
+    _shoot(tile, shots, "home-tile", language)
 
     # Statements: the balance line ends on the list's balance
     page.goto(url_for(live_server, "statements:list"))
@@ -89,7 +95,7 @@ def test_each_chart_shows_the_figures_of_its_table(page, live_server, demo, lang
     expect(chart.locator("svg[role=img] > title")).to_contain_text("EUR")
     expect(chart.locator("svg line.chart__line")).to_have_count(11)  # 12 months joined
     assert _chart_rows(chart, language)[-1][0] == _number(listed, language)
-    _shoot(chart, "statements-balance", language)
+    _shoot(chart, shots, "statements-balance", language)
 
     # A statement: the ageing bars are the ageing table
     page.locator(".statements-table a").first.click()
@@ -101,7 +107,7 @@ def test_each_chart_shows_the_figures_of_its_table(page, live_server, demo, lang
     chart = page.locator(".ageing figure.chart")
     assert [row[0] for row in _chart_rows(chart, language)] == ageing
     assert chart.locator("rect.chart__bar").count() == sum(1 for a in ageing if a)
-    _shoot(chart, "statements-ageing", language)
+    _shoot(chart, shots, "statements-ageing", language)
 
     # Invoices: due + overdue per month add up to the totals table's open amount
     page.goto(url_for(live_server, "invoices:list"))
@@ -111,14 +117,14 @@ def test_each_chart_shows_the_figures_of_its_table(page, live_server, demo, lang
     assert sum(r[2] for r in rows) == _number(open_amount.text_content(), language)
     assert all(r[0] + r[1] == r[2] for r in rows)
     expect(chart.locator(".chart__legend li")).to_have_count(2)
-    _shoot(chart, "invoices-due", language)
+    _shoot(chart, shots, "invoices-due", language)
 
     # Inventory: coverage ending per month for the listed items
     page.goto(url_for(live_server, "inventory:home"))
     chart = page.locator("#item-results figure.chart")
     assert sum(r[0] for r in _chart_rows(chart, language)) > 0
     expect(chart.locator("rect.chart__bar").first).to_be_visible()
-    _shoot(chart, "inventory-coverage", language)
+    _shoot(chart, shots, "inventory-coverage", language)
 
     # My requests (administrator): requests per month, and the share within the promise
     page.goto(url_for(live_server, "requests_inbox:list"))
@@ -126,15 +132,15 @@ def test_each_chart_shows_the_figures_of_its_table(page, live_server, demo, lang
     charts = page.locator("#request-results figure.chart")
     expect(charts).to_have_count(2)
     assert sum(r[0] for r in _chart_rows(charts.nth(0), language)) == listed
-    _shoot(charts.nth(0), "requests-per-month", language)
-    _shoot(charts.nth(1), "requests-within-promise", language)
+    _shoot(charts.nth(0), shots, "requests-per-month", language)
+    _shoot(charts.nth(1), shots, "requests-within-promise", language)
 
     # The figures are one click away for everyone (the table under the chart)
     charts.nth(0).locator("summary").click()
     expect(charts.nth(0).locator("table[data-chart-table]")).to_be_visible()
 
 
-def test_inventory_with_leases_draws_both_series(page, live_server, demo):
+def test_inventory_with_leases_draws_both_series(page, live_server, demo, shots):
     page.set_viewport_size({"width": 1280, "height": 900})
     _sign_in(page, live_server, "admin@globex.example")
     for language in ("en", "fr"):
@@ -144,10 +150,10 @@ def test_inventory_with_leases_draws_both_series(page, live_server, demo):
         expect(chart.locator(".chart__legend li")).to_have_count(2)
         rows = _chart_rows(chart, language)
         assert sum(r[1] for r in rows) > 0  # leases ending
-        _shoot(chart, "inventory-coverage-leases", language)
+        _shoot(chart, shots, "inventory-coverage-leases", language)
 
 
-def test_print_all_prints_every_row_with_page_numbers(page, live_server, demo):
+def test_print_all_prints_every_row_with_page_numbers(page, live_server, demo, shots):
     _sign_in(page, live_server, "admin@acme.example")
     _language(page, "fr")
     page.goto(url_for(live_server, "orders:list"))
@@ -162,8 +168,7 @@ def test_print_all_prints_every_row_with_page_numbers(page, live_server, demo):
     expect(paper).to_be_visible()
     expect(paper).to_contain_text("Imprimé le")
     expect(paper).to_contain_text("Aucun filtre")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pdf = page.pdf(format="A4", path=str(SHOTS / "orders-print-all-fr.pdf"))
+    pdf = page.pdf(format="A4", path=str(shots / "orders-print-all-fr.pdf"))
     reader = PdfReader(io.BytesIO(pdf))
     pages = len(reader.pages)
     assert pages >= 2
