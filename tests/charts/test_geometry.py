@@ -95,7 +95,7 @@ def test_the_svg_is_an_image_with_its_title_description_and_a_table():
     )
     html = render_to_string("portal/charts/_chart.html", {"chart": chart})
     assert 'role="img"' in html
-    assert f'aria-labelledby="{chart.id}-title {chart.id}-desc"' in html
+    assert f'aria-labelledby="{chart.id}-title" aria-describedby="{chart.id}-desc"' in html
     assert "<desc" in html and "The balance per month" in html
     assert html.count("<circle") == 2  # no point where there is no value
     assert '<td class="num">-2.00 USD</td>' in html
