@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from inventory.charts import endings_chart
 from inventory.exports import COLUMNS
 from inventory.filters import ITEMS, ItemFilter
 from inventory.forms import AddForm, CorrectForm, MoveForm, RemoveForm
@@ -85,7 +87,14 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
     return listing.render(
         "inventory/item_list.html",
         "inventory/_item_table.html",
-        {"variant": variant, "sites": sites, "can_change": variant.takes_changes},
+        {
+            "variant": variant,
+            "sites": sites,
+            "can_change": variant.takes_changes,
+            "endings_chart": endings_chart(
+                listing.filterset.qs, timezone.localdate(), with_leases=variant.shows_lease
+            ),
+        },
     )
 
 

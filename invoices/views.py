@@ -10,11 +10,12 @@ from django.db.models import Count, F, Sum
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoices import rendering, services
+from invoices.charts import due_charts
 from invoices.filters import INVOICES
 from invoices.forms import CopyForm, DecisionForm, DisputeForm
 from invoices.jobs import EXPORT_KIND, export_selection
@@ -91,6 +92,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             "count": listing.count,
             "zip_direct_max": services.zip_direct_max(),
+            "due_charts": due_charts(listing.filterset.qs, timezone.localdate()),
         },
     )
 

@@ -32,6 +32,7 @@ from portal.applications import App
 from portal.client_address import client_ip
 from portal.job_views import export_or_job
 from portal.listing import Listing, export_format, filter_params
+from portal.printing import page_size
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         ORDERS,
         Order.objects.for_company(request.company),
         paginator=lambda selection: CappedPaginator(
-            selection.for_listing(), ORDERS.page_size, selection
+            selection.for_listing(), page_size(request, ORDERS.page_size), selection
         ),
     )
     paginator = listing.page.paginator

@@ -91,6 +91,7 @@ class Figure:
     label: Any
     value: Any
     url: str = ""
+    trend: Any = None  # a portal.charts.Sparkline drawn next to the value (optional)
 
 
 FigureProvider = Callable[[Any, Any], list[Figure]]

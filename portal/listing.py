@@ -44,6 +44,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from portal.pagination import IdsFirstPaginator
+from portal.printing import page_number, page_size
 
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_PARAM = "format"
@@ -227,7 +228,9 @@ class Listing:
         if paginator is not None:
             pages = paginator(selection)
         else:
-            pages = spec.paginator(rows(selection) if rows else selection, spec.page_size)
+            pages = spec.paginator(
+                rows(selection) if rows else selection, page_size(request, spec.page_size)
+            )
             known = count(filterset) if callable(count) else count
             if known is not None:
                 pages.count = known
@@ -239,7 +242,7 @@ class Listing:
     ) -> "Listing":
         """The requested page of `pages` (a list whose rows are not a queryset, such as a
         statement's ledger lines); past the end shows the last page, garbage the first."""
-        page = pages.get_page(request.GET.get("page"))
+        page = pages.get_page(page_number(request))
         return cls(request=request, spec=spec, filterset=filterset, page=page)
 
     # --- What the templates read ------------------------------------------------------

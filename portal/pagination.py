@@ -13,6 +13,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from portal.printing import page_number, page_size
+
 
 class IdsFirstPaginator(Paginator):
     def page(self, number: Any) -> Page:
@@ -35,8 +37,9 @@ def page_of(
     """The requested page (?page=); past the end shows the last page, garbage the first.
 
     `count`, when the view already knows it (from a totals query), saves the COUNT(*).
+    With ?print=all the one page is the whole selection, up to the print cap.
     """
-    paginator = IdsFirstPaginator(queryset, per_page)
+    paginator = IdsFirstPaginator(queryset, page_size(request, per_page))
     if count is not None:
         paginator.count = count
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(page_number(request))

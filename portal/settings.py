@@ -499,6 +499,8 @@ JOBS_KEEP_HOURS = env_or_exit(env.int, "JOBS_KEEP_HOURS", default=24)
 JOBS_KEEP_PER_USER = env_or_exit(env.int, "JOBS_KEEP_PER_USER", default=20)
 # Exports of more rows than this are built by a worker instead of inside the request.
 EXPORT_DIRECT_MAX_ROWS = env_or_exit(env.int, "EXPORT_DIRECT_MAX_ROWS", default=5000)
+# A list printed with ?print=all shows its whole selection up to this many rows (portal.printing).
+PRINT_MAX_ROWS = env_or_exit(env.int, "PRINT_MAX_ROWS", default=1000)
 # "E-mail this report": sends allowed per hour per user and per company.
 REPORT_EMAILS_PER_HOUR_USER = env_or_exit(env.int, "REPORT_EMAILS_PER_HOUR_USER", default=5)
 REPORT_EMAILS_PER_HOUR_COMPANY = env_or_exit(env.int, "REPORT_EMAILS_PER_HOUR_COMPANY", default=30)

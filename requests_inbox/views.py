@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from portal.files import serve
 from portal.job_views import export_or_job
 from portal.listing import Listing, export_format, filter_params
 from portal.models import StoredFile, Topic
+from requests_inbox.charts import request_charts
 from requests_inbox.exports import COLUMNS
 from requests_inbox.filters import REQUESTS
 from requests_inbox.forms import RateForm, ReplyForm, RequestForm
@@ -94,7 +96,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return listing.render(
         "requests_inbox/request_list.html",
         "requests_inbox/_request_table.html",
-        {"is_company_admin": is_admin(request)},
+        {
+            "is_company_admin": is_admin(request),
+            "request_charts": (
+                request_charts(listing.filterset.qs, request.company, timezone.localdate())
+                if is_admin(request)
+                else []
+            ),
+        },
     )
 
 

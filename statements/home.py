@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoices.models import Invoice
@@ -38,6 +39,8 @@ def balances(company) -> dict[str, Decimal]:
 
 def home_figures(company, user) -> list[Figure]:
     # kept with the other home figures (portal.applications.home_figures)
+    from statements.charts import balance_trend
+
     rows = sorted(balances(company).items())[:MAX_CURRENCIES]
     url = reverse("statements:list")
     if not rows:
@@ -47,6 +50,7 @@ def home_figures(company, user) -> list[Figure]:
             _("Balance (%(currency)s)") % {"currency": currency},
             format_money(money(balance), currency),
             url,
+            trend=balance_trend(company, currency, timezone.localdate()),
         )
         for currency, balance in rows
     ]

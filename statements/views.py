@@ -25,6 +25,8 @@ from portal.applications import App
 from portal.documents import pdf_response
 from portal.job_views import export_or_job, start_or_back
 from portal.listing import Listing
+from portal.printing import page_size
+from statements.charts import ageing_chart, balance_charts
 from statements.exports import EXPORT_COLUMNS
 from statements.filters import STATEMENT, StatementFilter
 from statements.jobs import EXPORT_KIND, PDF_KIND, export_sheet, job_params
@@ -41,7 +43,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statements/account_list.html",
-        {"accounts": account_balances(request.company)},
+        {
+            "accounts": account_balances(request.company),
+            "balance_charts": balance_charts(request.company, timezone.localdate()),
+        },
     )
 
 
@@ -76,9 +81,16 @@ def statement(request: HttpRequest, account: str, currency: str) -> HttpResponse
         )
         document = statement_document_context(query, today=timezone.localdate(), lines=False)
         lines = StatementLines(query, document["totals"].opening)
-        context.update(document, query=query, sort_label=filterset.sort_label)
+        context.update(
+            document,
+            query=query,
+            sort_label=filterset.sort_label,
+            ageing_chart=ageing_chart(document["ageing"], currency),
+        )
     rows = lines if lines is not None else []
-    listing = Listing.of(request, STATEMENT, filterset, Paginator(rows, STATEMENT.page_size))
+    listing = Listing.of(
+        request, STATEMENT, filterset, Paginator(rows, page_size(request, STATEMENT.page_size))
+    )
     if lines is not None:
         context["lines"] = listing.page.object_list
     return listing.render(
