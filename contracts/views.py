@@ -3,7 +3,7 @@ ValidationError goes back to the form (or to a message on the contract page)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from contracts import lifecycle, services
+from contracts import lifecycle, selectors, services
 from contracts.calendar import feed_response
 from contracts.filters import DEFAULT_SORT, SORTS, ContractFilter
 from contracts.forms import (
@@ -36,14 +36,13 @@ from contracts.models import (
     ContractStatus,
     ContractVersion,
     Signature,
-    SigningAuthority,
 )
 from portal import documents, files
 from portal.access import app_view, company_admin_required, has_app_role, public_view
 from portal.applications import App
 from portal.client_address import client_ip
 from portal.job_views import export_or_job
-from portal.models import Authorization, Role, User
+from portal.models import Role
 from portal.pagination import page_of
 
 PAGE_SIZE = 25
@@ -110,7 +109,7 @@ def contract_export(request: HttpRequest) -> HttpResponse:
 
 @app_view(App.CONTRACTS)
 def needs_action(request: HttpRequest) -> HttpResponse:
-    can_sign = services.can_sign(request.user, request.company)
+    can_sign = selectors.can_sign(request.user, request.company)
     results = (
         _scoped(request)
         .needing_action_by(request.user, can_sign=can_sign)
@@ -188,7 +187,7 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "contract": contract,
         "is_approver": is_approver,
-        "can_sign": services.can_sign(user, company, is_approver=is_approver),
+        "can_sign": selectors.can_sign(user, company, is_approver=is_approver),
         "my_turn": contract.is_approving
         and contract.current_step is not None
         and contract.current_step.approver_id == user.pk,
@@ -445,21 +444,8 @@ def contract_renew(request: HttpRequest, number: str) -> HttpResponse:
 @company_admin_required
 def signing_authorities(request: HttpRequest) -> HttpResponse:
     """Company administrators choose which contract approvers may sign."""
-    approvers = (
-        User.objects.filter(
-            authorizations__company=request.company,
-            authorizations__app=App.CONTRACTS,
-            authorizations__role=Role.APPROVER,
-            authorizations__status=Authorization.Status.GRANTED,
-        )
-        .annotate(
-            may_sign=Exists(
-                SigningAuthority.objects.filter(company=request.company, user=OuterRef("pk"))
-            )
-        )
-        .order_by("last_name", "first_name", "email")
-    )
-    policy = services.approval_policy(request.company)
+    approvers = selectors.approvers_with_signing(request.company)
+    policy = selectors.approval_policy(request.company)
     policy_form = ApprovalPolicyForm(
         request.POST if request.POST.get("policy") else None,
         initial={"threshold": policy.threshold, "min_approvers": policy.min_approvers}
@@ -540,11 +526,7 @@ def calendar_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @public_view
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A calendar client has no session: the token authenticates; access is re-checked."""
-    feed = (
-        CalendarFeed.objects.select_related("user", "company__country")
-        .filter(token_hash=services.feed_token_hash(token), revoked_at__isnull=True)
-        .first()
-    )
+    feed = selectors.calendar_feed_by_token(token)
     if feed is None or not feed.user.is_active:
         raise Http404
     if not has_app_role(feed.user, feed.company, App.CONTRACTS, Role.VIEWER):

@@ -7,8 +7,10 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from invoices.copies import MAX_COPY_RECIPIENTS, CopyMode
 from invoices.models import ApprovalStatus, Invoice, PaymentStatus
-from invoices.services import MAX_COPY_RECIPIENTS, CopyMode, with_dispute
+from invoices.selectors import with_dispute
+from portal.form_fields import EmailListField
 from portal.lazy_text import interpolate_lazy
 
 SORTS = {
@@ -129,14 +131,13 @@ class InvoiceFilterForm(forms.Form):
 
 
 class CopyForm(forms.Form):
-    recipients = forms.CharField(
+    recipients = EmailListField(
         label=_("E-mail addresses"),
         help_text=interpolate_lazy(
             _("Up to %(max)s addresses, separated by commas or new lines."),
             {"max": MAX_COPY_RECIPIENTS},
         ),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_addresses=MAX_COPY_RECIPIENTS,
     )
     message = forms.CharField(
         label=_("Message (optional)"),

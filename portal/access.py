@@ -1,7 +1,6 @@
 """The gate: the one place authorization happens.
 
-Every customer-facing view is wrapped by `app_view(app, role=...)` (function
-views) or inherits `AppAccessMixin` (class views). The gate:
+Every customer-facing view is wrapped by `app_view(app, role=...)`. The gate:
 1. requires sign-in (LoginRequiredMiddleware does it for every view not marked public);
 2. requires an active company (request.company, resolved and re-checked per request);
 3. answers 404 when the application is not offered in the company's country;
@@ -174,33 +173,6 @@ def app_view(app: str, role: str = Role.VIEWER) -> Callable:
         return wrapped
 
     return decorator
-
-
-class AppAccessMixin:
-    """Class-based views: set `app` (and `role`); get_queryset() starts from for_company().
-
-    The same gate as `app_view`, and the view function carries the same markers.
-    """
-
-    app: str = ""
-    role: str = Role.VIEWER
-
-    @classmethod
-    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponse]:
-        view = super().as_view(**initkwargs)  # type: ignore[misc]
-        view.gate_app = cls.app
-        view.gate_role = cls.role
-        return view
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        parent = super()
-        return gated_call(
-            request,
-            self.app,
-            self.role,
-            bool(args or kwargs),
-            lambda: parent.dispatch(request, *args, **kwargs),  # type: ignore[misc]
-        )
 
 
 MAX_ID = 2**63 - 1  # the largest primary key the databases store (bigint)

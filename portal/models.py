@@ -43,7 +43,9 @@ OPT_IN_EVENTS = {Event.INVOICE_NEW, Event.INVOICE_OVERDUE, Event.MONTHLY_STATEME
 
 
 class UserManager(BaseUserManager):
-    use_in_migrations = True
+    # Not in migrations: a migration imports no application code (RunPython code uses
+    # the historical model's plain manager).
+    use_in_migrations = False
 
     def _create(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
@@ -61,6 +63,21 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
+
+    def with_app(
+        self, company: "Company", app: str, *, role: str | None = None
+    ) -> "models.QuerySet[User]":
+        """Active users holding a granted authorization for `app` in `company`, with at
+        least `role` (an approver also counts as a viewer). One row per user."""
+        rank = ROLE_RANK[Role(role)] if role else 0
+        granted = Authorization.objects.filter(
+            user=models.OuterRef("pk"),
+            company=company,
+            app=app,
+            status=Authorization.Status.GRANTED,
+            role__in=[r for r, r_rank in ROLE_RANK.items() if r_rank >= rank],
+        )
+        return self.get_queryset().filter(models.Exists(granted), is_active=True)
 
 
 class User(AbstractUser):

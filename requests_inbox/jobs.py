@@ -7,13 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.applications import App
-from portal.exports import XLSX_TYPE, Column, export_bytes
-from portal.files import CSV
-from portal.jobs import JobKind, Progress, Result
+from portal.exports import Column
+from portal.jobs import ExportRows, back_to_list, export_kind
 from portal.models import Job, Membership
 from requests_inbox.forms import SORTS, RequestFilterForm
 from requests_inbox.models import Request
@@ -54,8 +52,7 @@ def filter_requests(
     return form, qs.order_by(*SORTS[sort]), sort
 
 
-def build_export(job: Job, progress: Progress) -> Result:
-    fmt = job.params.get("fmt", "csv")
+def export_rows(job: Job) -> ExportRows:
     is_admin = Membership.objects.filter(
         user=job.user, company=job.company, is_company_admin=True
     ).exists()
@@ -63,29 +60,24 @@ def build_export(job: Job, progress: Progress) -> Result:
         job.user, is_company_admin=is_admin
     )
     _form, rows, _sort = filter_requests(visible, QueryDict(job.params.get("query", "")))
-    data = export_bytes(
-        fmt, rows.iterator(chunk_size=2000), COLUMNS, sheet=_("My requests"), progress=progress
+    return ExportRows(
+        rows=rows.iterator(chunk_size=2000),
+        columns=COLUMNS,
+        name="my-requests",
+        sheet=_("My requests"),
     )
-    return Result(
-        data=data, name=f"my-requests.{fmt}", content_type=XLSX_TYPE if fmt == "xlsx" else CSV
-    )
-
-
-def _requests(job: Job) -> str:
-    query = job.params.get("query", "")
-    return reverse("requests_inbox:list") + (f"?{query}" if query else "")
 
 
 KINDS = [
-    JobKind(
+    export_kind(
         key=EXPORT_KIND,
         app=App.REQUESTS,
         title=_("Requests spreadsheet"),
-        build=build_export,
+        select=export_rows,
         retry_hint=_(
             "The spreadsheet could not be built. Please try again, or narrow the filters "
             "to export fewer requests."
         ),
-        back=_requests,
+        back=back_to_list("requests_inbox:list"),
     ),
 ]

@@ -130,7 +130,7 @@ def _set_status(request: Request, status: str, *, actor: User | None, note: str 
         request.answered_at = now
     _history(request, frm=previous, to=status, actor=actor, note=note)
     if status == Status.CLOSED and request.category == Topic.INVOICES and request.reference:
-        from invoices.services import invoice_dispute_closed
+        from invoices.disputes import invoice_dispute_closed
 
         invoice_dispute_closed(request=request, actor=actor)
 
@@ -175,7 +175,7 @@ def thread_headers(request: Request) -> tuple[dict[str, str], dict[str, Any] | N
 
 def replies_by_email() -> bool:
     """Answers by e-mail reach the request only when a Reply-To inbox is set and read."""
-    return bool(getattr(settings, "REQUESTS_REPLY_TO", "") and settings.INBOUND_IMAP_URL)
+    return bool(settings.REQUESTS_REPLY_TO and settings.INBOUND_IMAP_URL)
 
 
 def _context(request: Request, **extra: Any) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from invoices.rendering import supplier
 from portal.applications import App
 from portal.business_days import first_business_day
 from portal.documents import get_or_render
-from portal.models import Authorization, Company, Event, Notification, User
+from portal.models import Company, Event, Notification, User
 from portal.notify import absolute_url, notify
 from statements.ledger import StatementQuery, money
 from statements.models import CreditNote, CreditNoteLine, LedgerEntry, Payment, PaymentAllocation
@@ -196,12 +196,7 @@ def monthly_dedupe_key(account: BillingAccount, user: User, month_start: date) -
 
 def statement_recipients(company: Company) -> list[User]:
     """Users with the Statements authorization who chose the monthly statement."""
-    users = User.objects.filter(
-        is_active=True,
-        authorizations__company=company,
-        authorizations__app=App.STATEMENTS,
-        authorizations__status=Authorization.Status.GRANTED,
-    ).distinct()
+    users = User.objects.with_app(company, App.STATEMENTS)
     return [user for user in users if user.wants(Event.MONTHLY_STATEMENT)]
 
 
