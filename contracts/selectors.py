@@ -43,7 +43,7 @@ def approval_policy(company: Company) -> ApprovalPolicy | None:
 def submitter_of(contract: Contract) -> User | None:
     """Who put forward what is being routed: the author of the amendment under way, or
     whoever submitted the draft."""
-    if contract.status in SETTLED and contract.current_version_id:
+    if contract.status in SETTLED and contract.current_version is not None:
         return contract.current_version.created_by
     event = contract.events.filter(action="submit").order_by("-seq").first()
     return event.actor if event else None

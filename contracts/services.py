@@ -634,7 +634,7 @@ def contract_sign(
         if len(typed_name) < 2:
             raise ValidationError(_("Type your full name to sign."), code="typed_name")
         version = ContractVersion.objects.select_related("document").get(
-            pk=contract.current_version_id
+            pk=contract.current_version_id or 0
         )
         with default_storage.open(version.document.storage_name, "rb") as fh:
             document = fh.read()  # at most UPLOAD_MAX_BYTES
@@ -759,8 +759,8 @@ def contract_renew(
         to_status=successor.status,
         data={"renewal_of": contract.number},
     )
-    if contract.current_version_id:
-        source = contract.current_version
+    source = contract.current_version
+    if source is not None:
         version = ContractVersion.objects.create(
             company=contract.company,
             contract=successor,

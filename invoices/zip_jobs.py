@@ -45,7 +45,7 @@ class _Sink:
 def zip_stream(invoices: Iterable[Invoice], *, language: str) -> Iterator[bytes]:
     """Yield a ZIP of the invoices' PDFs piece by piece (each PDF from the document store)."""
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[call-overload]
         for invoice in invoices:
             archive.writestr(
                 rendering.filename(invoice), rendering.pdf_bytes(invoice, language=language)

@@ -3,7 +3,7 @@
 `portal.middleware.ActiveCompanyMiddleware` sets `company`, `membership` and
 `memberships` on every request; the gate (`portal.access`) sets `app`; django-htmx
 sets `htmx`. Views annotate their request with the type that says what they may rely
-on: `PortalRequest` anywhere, `AppRequest` behind `app_view`, `company_required` or
+on: `PortalRequest` past the sign-in, `AppRequest` behind `app_view`, `company_required` or
 `company_admin_required` (signed in, with an active company).
 """
 
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 
 class PortalRequest(HttpRequest):
+    """Past the sign-in (every page but those marked `public_view`)."""
+
+    user: "User"
     company: "Company | None"
     membership: "Membership | None"
     memberships: "list[Membership]"
@@ -30,6 +33,5 @@ class PortalRequest(HttpRequest):
 class AppRequest(PortalRequest):
     """Signed in with an active company: what the gate lets through."""
 
-    user: "User"  # type: ignore[assignment]
     company: "Company"
     membership: "Membership"

@@ -256,7 +256,7 @@ def job_fail(*, job_id: int, error: str) -> None:
 
 
 def _delete_files(jobs: list[Job]) -> None:
-    files = [j.file for j in jobs if j.file_id]
+    files = [j.file for j in jobs if j.file is not None]
     Job.objects.filter(pk__in=[j.pk for j in jobs]).delete()
     for stored in files:
         default_storage.delete(stored.storage_name)

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Iterator
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -42,7 +42,7 @@ TRANSACTIONAL_EVENTS = {Event.ACCESS, Event.REQUEST, Event.CONTRACT_ACTION, Even
 OPT_IN_EVENTS = {Event.INVOICE_NEW, Event.INVOICE_OVERDUE, Event.MONTHLY_STATEMENT}
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     # Not in migrations: a migration imports no application code (RunPython code uses
     # the historical model's plain manager).
     use_in_migrations = False
@@ -83,7 +83,7 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """The one ID (e-mail + password) that opens every application."""
 
-    username = None
+    username = None  # type: ignore[assignment]  # the e-mail address is the ID
     email = models.EmailField(_("e-mail address"), unique=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
@@ -99,10 +99,11 @@ class User(AbstractUser):
         help_text=_("Empty: the time zone of your company's country."),
     )
 
-    objects = UserManager()
+    # Not Django's UserManager (no username): its own create_user / create_superuser.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -118,7 +119,7 @@ class User(AbstractUser):
         for secret in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret)
 
-    def _session_hash(self, secret: str | None) -> str:
+    def _session_hash(self, secret: str | bytes | None) -> str:
         """Django's HMAC of the password, plus the sessions epoch once raised (at 0 the
         hash is Django's own: sessions opened before the epoch existed stay valid)."""
         value = f"{self.password}:{self.sessions_epoch}" if self.sessions_epoch else self.password
@@ -326,7 +327,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver")
 
 
-ROLE_RANK = {Role.VIEWER: 1, Role.APPROVER: 2}
+ROLE_RANK: dict[str, int] = {Role.VIEWER: 1, Role.APPROVER: 2}
 
 
 class AuthorizationQuerySet(TenantQuerySet):

@@ -48,7 +48,9 @@ class LineInput:
 def invoice_open_amount(invoice: Invoice) -> Decimal:
     """What is still due on an invoice: total − received allocations − credit notes on it."""
     entry = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.INVOICE, source_id=invoice.pk).first()
-    return entry.open_amount if entry is not None else invoice.total
+    if entry is None or entry.open_amount is None:
+        return invoice.total
+    return entry.open_amount
 
 
 def invoice_settlement_sync(invoice: Invoice) -> None:
@@ -289,7 +291,7 @@ def company_monthly_statements(*, company: Company, today: date) -> int:
                 "statements:statement", account=account.number, currency=currencies[0]["currency"]
             )
             with transaction.atomic():
-                row = notify(
+                queued_row = notify(
                     event=Event.MONTHLY_STATEMENT,
                     template="statements_monthly",
                     recipient=user,
@@ -308,7 +310,7 @@ def company_monthly_statements(*, company: Company, today: date) -> int:
                     attachments=attachments,
                     dedupe_key=key,
                 )
-            if row is not None:
+            if queued_row is not None:
                 queued += 1
     return queued
 
