@@ -2,12 +2,47 @@
 
 import hashlib
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from contracts.models import SETTLED, ApprovalPolicy, CalendarFeed, Contract, SigningAuthority
+from contracts.models import (
+    SETTLED,
+    ApprovalPolicy,
+    ApprovalStep,
+    CalendarFeed,
+    Contract,
+    ContractEvent,
+    ContractVersion,
+    Signature,
+    SigningAuthority,
+)
 from portal.access import has_app_role
 from portal.applications import App
 from portal.models import Company, Role, User
+
+
+def contracts_with_record(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Contracts with what their page shows, fetched together: versions (newest first),
+    route steps, signatures, the history in order (its hash chain is checked on it) and
+    renewals."""
+    return contracts.select_related(
+        "current_version", "current_step__approver", "renewed_from"
+    ).prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=ContractVersion.objects.select_related("created_by", "document").order_by(
+                "-number"
+            ),
+        ),
+        Prefetch(
+            "steps",
+            queryset=ApprovalStep.objects.select_related("approver").order_by("-round", "order"),
+        ),
+        Prefetch(
+            "signatures", queryset=Signature.objects.select_related("version").order_by("signed_at")
+        ),
+        Prefetch("events", queryset=ContractEvent.objects.order_by("seq")),
+        "renewals",
+    )
 
 
 def can_sign(user: User, company: Company, *, is_approver: bool | None = None) -> bool:

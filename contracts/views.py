@@ -3,7 +3,6 @@ ValidationError goes back to the form (or to a message on the contract page)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,13 +28,10 @@ from contracts.history import verify_events
 from contracts.jobs import COLUMNS, EXPORT_KIND, export_selection
 from contracts.models import (
     SETTLED,
-    ApprovalStep,
     CalendarFeed,
     Contract,
-    ContractEvent,
     ContractStatus,
     ContractVersion,
-    Signature,
 )
 from portal import documents, files
 from portal.access import app_view, company_admin_required, has_app_role, public_view
@@ -157,31 +153,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 @app_view(App.CONTRACTS)
 def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
-    contract = get_object_or_404(
-        _scoped(request)
-        .select_related("current_version", "current_step__approver", "renewed_from")
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=ContractVersion.objects.select_related("created_by", "document").order_by(
-                    "-number"
-                ),
-            ),
-            Prefetch(
-                "steps",
-                queryset=ApprovalStep.objects.select_related("approver").order_by(
-                    "-round", "order"
-                ),
-            ),
-            Prefetch(
-                "signatures",
-                queryset=Signature.objects.select_related("version").order_by("signed_at"),
-            ),
-            Prefetch("events", queryset=ContractEvent.objects.order_by("seq")),
-            "renewals",
-        ),
-        number=number,
-    )
+    contract = get_object_or_404(selectors.contracts_with_record(_scoped(request)), number=number)
     user, company = request.user, request.company
     is_approver = has_app_role(user, company, App.CONTRACTS, Role.APPROVER)
     context = {

@@ -1,10 +1,11 @@
 """Reads of the installed base that more than one place needs (the list, its exports)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from inventory.forms import SORTS, ItemFilterForm
-from inventory.models import InstalledItem
+from inventory.models import ChangeRequest, InstalledItem
 from portal.models import Company
+from requests_inbox.models import Request
 
 
 def filtered_items(company: Company, form: ItemFilterForm) -> tuple[QuerySet, list]:
@@ -28,3 +29,29 @@ def filtered_items(company: Company, form: ItemFilterForm) -> tuple[QuerySet, li
     if data["lease_ending"]:
         items = items.lease_ending()
     return items.order_by(*SORTS.get(data["sort"] or "site", SORTS["site"])), []
+
+
+def item_open_requests(company: Company, item: InstalledItem) -> QuerySet[Request]:
+    """Open My-requests requests about the item: its change requests, or a request of
+    category inventory naming its serial number. Newest first."""
+    return (
+        Request.objects.for_company(company)
+        .open()
+        .filter(
+            Q(inventory_change__item=item)
+            | Q(category="inventory", reference=item.serial_number or "-")
+        )
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def item_pending_change(company: Company, item: InstalledItem) -> ChangeRequest | None:
+    """The item's change request waiting for the agents, if any."""
+    return (
+        ChangeRequest.objects.for_company(company)
+        .pending()
+        .filter(item=item)
+        .select_related("request")
+        .first()
+    )

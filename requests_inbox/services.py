@@ -6,7 +6,7 @@ history row and queues e-mails through the outbox. Attachments are stored inside
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -549,10 +549,6 @@ def request_auto_close(*, request: Request) -> bool:
     request.save()
     _notify_requester(request, "requests_inbox_closed")
     return True
-
-
-def visible_attachments(messages: Iterable[Message]) -> list[StoredFile]:
-    return [f for m in messages for f in m.attachments.all()]
 
 
 def request_mark_read(*, request: Request, agent: User) -> None:

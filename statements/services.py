@@ -28,6 +28,7 @@ from portal.notify import absolute_url, notify
 from statements.ledger import StatementQuery, money
 from statements.models import CreditNote, CreditNoteLine, LedgerEntry, Payment, PaymentAllocation
 from statements.periods import previous_month
+from statements.selectors import invoice_open_amount, statement_recipients
 from statements.statement import statement_document_context
 
 log = logging.getLogger(__name__)
@@ -45,15 +46,7 @@ class LineInput:
         return (self.quantity * self.unit_price).quantize(CENT)
 
 
-def invoice_open_amount(invoice: Invoice) -> Decimal:
-    """What is still due on an invoice: total − received allocations − credit notes on it."""
-    entry = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.INVOICE, source_id=invoice.pk).first()
-    if entry is None or entry.open_amount is None:
-        return invoice.total
-    return entry.open_amount
-
-
-def invoice_settlement_sync(invoice: Invoice) -> None:
+def invoice_settlement_sync(*, invoice: Invoice) -> None:
     """Keep the invoice's paid amount and payment status in step with the ledger
     (received allocations and credit notes), so both applications tell the same story."""
     open_amount = invoice_open_amount(invoice)
@@ -132,7 +125,7 @@ def credit_note_issue(
         for i, line in enumerate(lines, start=1)
     )
     if invoice is not None:
-        invoice_settlement_sync(invoice)
+        invoice_settlement_sync(invoice=invoice)
     return note
 
 
@@ -185,7 +178,7 @@ def payment_record(
         allocation.full_clean()
         allocation.save()
         if status == Payment.Status.RECEIVED:
-            invoice_settlement_sync(invoice)
+            invoice_settlement_sync(invoice=invoice)
     return payment
 
 
@@ -194,12 +187,6 @@ def payment_record(
 
 def monthly_dedupe_key(account: BillingAccount, user: User, month_start: date) -> str:
     return f"statements:monthly:{account.pk}:{user.pk}:{month_start:%Y-%m}"
-
-
-def statement_recipients(company: Company) -> list[User]:
-    """Users with the Statements authorization who chose the monthly statement."""
-    users = User.objects.with_app(company, App.STATEMENTS)
-    return [user for user in users if user.wants(Event.MONTHLY_STATEMENT)]
 
 
 def _statement_pdf(
