@@ -152,9 +152,9 @@ def mirror_text(row: Notification) -> tuple[str, str]:
     hidden = [value for _marker, value in made.values()] + ["made-at-send-"]
     context = _render_context(row, reveal=False, made=made)
     with translation.override(row.language), timezone.override(zone_for(row.user, row.company)):
-        subject = render_to_string(f"email/{row.template}.subject.txt", context)
+        subject_text = render_to_string(f"email/{row.template}.subject.txt", context)
         text = render_to_string(f"email/{row.template}.txt", context)
-    subject = " ".join(html_lib.unescape(subject).split())[:255]
+    subject = " ".join(html_lib.unescape(subject_text).split())[:255]
     summary = ""
     for paragraph in text.split("\n\n"):
         lines = [

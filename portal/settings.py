@@ -153,13 +153,14 @@ DATABASE_REPLICA_PIN_SECONDS = max(
     int(DATABASE_REPLICA_MAX_LAG + 1),
 )
 if not EMBEDDED and env.str("DATABASE_REPLICA_URL", default=""):
+    replica = env_or_exit(database_url, "DATABASE_REPLICA_URL")
     DATABASES["replica"] = {
-        **env_or_exit(database_url, "DATABASE_REPLICA_URL"),
+        **replica,
+        "OPTIONS": {**replica.get("OPTIONS", {}), "connect_timeout": 2},
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
-    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
     DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
