@@ -222,9 +222,11 @@ def documents(ctx: Context, renders: int = 10) -> dict[str, float]:
     from django.core.files.storage import default_storage
     from django.test import Client
 
-    from invoices import rendering, services
+    from invoices import rendering
+    from invoices.exports import invoice_columns
     from invoices.models import Invoice
-    from invoices.views import invoice_columns
+    from invoices.selectors import disputed_numbers
+    from invoices.zip_jobs import zip_stream
     from portal.documents import storage_name
     from portal.exports import xlsx_file
 
@@ -252,7 +254,7 @@ def documents(ctx: Context, renders: int = 10) -> dict[str, float]:
     tracemalloc.start()
     handle = xlsx_file(
         qs.select_related("billing_account").iterator(chunk_size=2000),
-        invoice_columns(disputed=services.disputed_numbers(ctx.company)),
+        invoice_columns(disputed=disputed_numbers(ctx.company)),
     )
     xlsx_peak = tracemalloc.get_traced_memory()[1] / 2**20
     xlsx_size = handle.seek(0, io.SEEK_END) / 2**20
@@ -265,7 +267,7 @@ def documents(ctx: Context, renders: int = 10) -> dict[str, float]:
     chunks = 0
     first_chunk_ms = None
     size = 0
-    for chunk in services.zip_stream(chosen, language="en"):
+    for chunk in zip_stream(chosen, language="en"):
         chunks += 1
         size += len(chunk)
         if first_chunk_ms is None and chunk:

@@ -1,16 +1,16 @@
 """Agents (supplier side) keep contracts: terms, new documents, submission on behalf
 of the customer. Versions, steps, signatures and history are read-only here."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from contracts import services
-from contracts.history import record_event
 from contracts.models import (
     ApprovalStep,
     CalendarFeed,
@@ -24,20 +24,6 @@ from contracts.models import (
 from portal.admin_guards import GuardedAdminMixin
 
 EDITABLE_STATUSES = {ContractStatus.DRAFT}
-
-TERMS = [
-    "title",
-    "type",
-    "supplier_owner",
-    "start_date",
-    "end_date",
-    "value",
-    "currency",
-    "renewal_terms",
-    "renewal_date",
-    "sla_response_hours",
-    "sla_coverage_hours",
-]
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -95,7 +81,16 @@ class ContractAdminForm(forms.ModelForm):
 
     class Meta:
         model = Contract
-        fields = ["company", "number", *TERMS]
+        fields = ["company", "number", *services.TERMS]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is None and not cleaned.get("document"):
+            self.add_error("document", _("A new contract starts with its document."))
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must be on or after the start date."))
+        return cleaned
 
 
 @admin.register(Contract)
@@ -123,39 +118,44 @@ class ContractAdmin(GuardedAdminMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        """Terms edits are recorded in the history; a document becomes a version."""
-        with transaction.atomic():
-            changed = [f for f in form.changed_data if f in TERMS]
-            is_new = obj.pk is None
-            if is_new:
-                super().save_model(request, obj, form, change)
-            elif changed:  # only the terms: status and links stay the services' business
-                obj.lock_version += 1
-                obj.save(update_fields=[*changed, "lock_version", "updated_at"])
-            locked = Contract.objects.select_for_update().get(pk=obj.pk)
-            if is_new:
-                record_event(locked, action="created", actor=request.user, to_status=locked.status)
-            elif changed:
-                record_event(
-                    locked,
-                    action="terms_changed",
-                    actor=request.user,
-                    data={"fields": changed},
-                )
-        upload = form.cleaned_data.get("document")
+        """The services do the work, as for the customer's pages: a new contract through
+        `contract_create` (its document the first version), a draft's terms through
+        `contract_terms_change`, a document through `contract_add_version`."""
+        data = form.cleaned_data
+        summary = data.get("summary") or str(_("Document from the supplier"))
+        if not change:
+            created = services.contract_create(
+                company=data["company"],
+                actor=request.user,
+                number=data["number"],
+                document=data["document"],
+                summary=summary,
+                **{name: data[name] for name in services.TERMS},
+            )
+            # The admin goes on with `obj` (log entry, redirect): make it the created row.
+            obj.pk = created.pk
+            obj._state.adding = False
+            obj.refresh_from_db()
+            return
+        changes = {name: data[name] for name in form.changed_data if name in services.TERMS}
+        if changes:
+            services.contract_terms_change(
+                contract=obj, actor=request.user, changes=changes, expected_version=None
+            )
+        upload = data.get("document")
         if upload:
             try:
                 services.contract_add_version(
                     contract=obj,
                     actor=request.user,
                     upload=upload,
-                    summary=form.cleaned_data.get("summary")
-                    or str(_("Document from the supplier")),
+                    summary=summary,
                     expected_version=None,
                 )
             except ValidationError as exc:
                 for message in exc.messages:
                     messages.error(request, message)
+        obj.refresh_from_db()
 
     @admin.action(description=_("Submit on behalf of the customer"))
     def submit_on_behalf(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:

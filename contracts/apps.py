@@ -7,12 +7,10 @@ class ContractsConfig(AppConfig):
     verbose_name = _("Contracts OnLine")
 
     def ready(self) -> None:
-        from django.urls import reverse
-        from django.utils.http import urlencode
-
+        from contracts.figures import home_figures
         from contracts.jobs import KINDS
         from contracts.models import Contract
-        from portal.applications import App, Figure, register_home_figures
+        from portal.applications import App, register_home_figures
         from portal.jobs import register_job
         from portal.references import register_reference
 
@@ -24,17 +22,4 @@ class ContractsConfig(AppConfig):
             lambda company, text: Contract.objects.for_company(company).filter(number=text).first(),
         )
 
-        def figures(company, user) -> list[Figure]:
-            scoped = Contract.objects.for_company(company)
-            mine = scoped.needing_action_by(user).count()
-            expiring = scoped.expiring_within(90).count()
-            return [
-                Figure(_("Contracts needing my action"), mine, reverse("contracts:needs_action")),
-                Figure(
-                    _("Contracts expiring within 90 days"),
-                    expiring,
-                    reverse("contracts:list") + "?" + urlencode({"expiring_within": 90}),
-                ),
-            ]
-
-        register_home_figures(App.CONTRACTS, figures)
+        register_home_figures(App.CONTRACTS, home_figures)

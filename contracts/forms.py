@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import ContractType
+from contracts.selectors import contract_approvers
 from portal.access import has_app_role
 from portal.applications import App
-from portal.models import Authorization, Company, Role, User
+from portal.models import Company, Role, User
 
 
 class VersionedForm(forms.Form):
@@ -63,17 +64,7 @@ class RouteForm(VersionedForm):
 
     def __init__(self, *args, company: Company, **kwargs):
         super().__init__(*args, **kwargs)
-        users = (
-            User.objects.filter(
-                authorizations__company=company,
-                authorizations__app=App.CONTRACTS,
-                authorizations__role=Role.APPROVER,
-                authorizations__status=Authorization.Status.GRANTED,
-                is_active=True,
-            )
-            .distinct()
-            .order_by("last_name", "first_name", "email")
-        )
+        users = contract_approvers(company)
         self.company = company
         for i in range(1, self.POSITIONS + 1):
             self.fields[f"approver_{i}"] = forms.ModelChoiceField(

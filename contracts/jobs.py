@@ -4,17 +4,14 @@ selection beyond the direct-download size. Every read starts again from the job'
 from typing import Any
 
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.exports import COLUMNS
 from contracts.filters import ContractFilter
 from contracts.models import Contract
-from portal import exports
 from portal.applications import App
-from portal.files import CSV
-from portal.jobs import JobKind, Progress, Result
+from portal.jobs import ExportRows, back_to_list, export_kind
 from portal.models import Company, Job
 
 EXPORT_KIND = "contracts.export"
@@ -26,35 +23,26 @@ def export_selection(company: Company, query: str) -> Any:
     return ContractFilter(QueryDict(query) or None, queryset=queryset, company=company).qs
 
 
-def build_export(job: Job, progress: Progress) -> Result:
-    fmt = job.params.get("fmt", "csv")
+def export_rows(job: Job) -> ExportRows:
     rows = export_selection(job.company, job.params.get("query", ""))
-    data = exports.export_bytes(
-        fmt, rows.iterator(chunk_size=2000), COLUMNS, sheet=_("Contracts"), progress=progress
+    return ExportRows(
+        rows=rows.iterator(chunk_size=2000),
+        columns=COLUMNS,
+        name=f"contracts-{timezone.localdate().isoformat()}",
+        sheet=_("Contracts"),
     )
-    stamp = timezone.localdate().isoformat()
-    return Result(
-        data=data,
-        name=f"contracts-{stamp}.{fmt}",
-        content_type=exports.XLSX_TYPE if fmt == "xlsx" else CSV,
-    )
-
-
-def _contracts(job: Job) -> str:
-    query = job.params.get("query", "")
-    return reverse("contracts:list") + (f"?{query}" if query else "")
 
 
 KINDS = [
-    JobKind(
+    export_kind(
         key=EXPORT_KIND,
         app=App.CONTRACTS,
         title=_("Contract spreadsheet"),
-        build=build_export,
+        select=export_rows,
         retry_hint=_(
             "The spreadsheet could not be built. Please try again, or narrow the filters "
             "to export fewer contracts."
         ),
-        back=_contracts,
+        back=back_to_list("contracts:list"),
     ),
 ]

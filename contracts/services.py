@@ -33,50 +33,22 @@ from contracts.models import (
     Signature,
     SigningAuthority,
 )
+from contracts.selectors import (
+    approval_policy,
+    can_sign,
+    feed_token_hash,
+    signatories,
+    submitter_of,
+)
 from portal import files
 from portal.access import has_app_role
 from portal.applications import App
-from portal.models import Authorization, Company, Event, Role, User
+from portal.models import Company, Event, Role, User
 from portal.notify import absolute_url, notify
 
 CONTRACT_DOCUMENTS = frozenset(
     {files.PDF, files.DOCX, files.ODT, files.XLSX, files.ODS, files.PPTX}
 )
-
-
-# --- reads the services need -------------------------------------------------------
-
-
-def can_sign(user: User, company: Company, *, is_approver: bool | None = None) -> bool:
-    """Signing needs the contracts approver role AND a signing authority for the company
-    (pass `is_approver` when the caller already knows the role)."""
-    if is_approver is None:
-        is_approver = has_app_role(user, company, App.CONTRACTS, Role.APPROVER)
-    return is_approver and SigningAuthority.objects.for_company(company).filter(user=user).exists()
-
-
-def signatories(company: Company) -> list[User]:
-    users = User.objects.filter(
-        signing_authorities__company=company,
-        authorizations__company=company,
-        authorizations__app=App.CONTRACTS,
-        authorizations__role=Role.APPROVER,
-        authorizations__status=Authorization.Status.GRANTED,
-        is_active=True,
-    ).distinct()
-    return list(users)
-
-
-def contract_users(company: Company) -> list[User]:
-    """Users with a granted contracts authorization (any role) in the company."""
-    return list(
-        User.objects.filter(
-            authorizations__company=company,
-            authorizations__app=App.CONTRACTS,
-            authorizations__status=Authorization.Status.GRANTED,
-            is_active=True,
-        ).distinct()
-    )
 
 
 def _locked(contract: Contract, expected_version: int | None) -> Contract:
@@ -280,6 +252,56 @@ def contract_add_version(
         )
 
 
+# Terms a supplier's agent may change on a draft (the admin); once submitted, terms change
+# only through a new version approved and signed in turn.
+TERMS = (
+    "title",
+    "type",
+    "supplier_owner",
+    "start_date",
+    "end_date",
+    "value",
+    "currency",
+    "renewal_terms",
+    "renewal_date",
+    "sla_response_hours",
+    "sla_coverage_hours",
+)
+
+
+@transaction.atomic
+def contract_terms_change(
+    *,
+    contract: Contract,
+    actor: User | None,
+    changes: dict[str, object],
+    expected_version: int | None,
+) -> Contract:
+    """Change a draft's terms: one history entry naming the fields; status and versions
+    stay the other services' business."""
+    unknown = set(changes) - set(TERMS)
+    if unknown:
+        raise ValueError(f"not contract terms: {sorted(unknown)}")
+    contract = _locked(contract, expected_version)
+    if contract.status != ContractStatus.DRAFT:
+        raise ValidationError(
+            _("Only a draft's terms can be changed; contract %(number)s is “%(status)s”.")
+            % {"number": contract.number, "status": contract.get_status_display()},
+            code="illegal_transition",
+        )
+    fields = [name for name, value in changes.items() if getattr(contract, name) != value]
+    if not fields:
+        return contract
+    for name in fields:
+        setattr(contract, name, changes[name])
+    if contract.end_date < contract.start_date:
+        raise ValidationError(_("The end date must be on or after the start date."), code="dates")
+    contract.lock_version += 1
+    contract.save(update_fields=[*fields, "lock_version", "updated_at"])
+    record_event(contract, action="terms_changed", actor=actor, data={"fields": fields})
+    return contract
+
+
 # --- life cycle --------------------------------------------------------------------
 
 
@@ -302,19 +324,6 @@ def contract_submit(
     return lifecycle.transition(
         contract, "submit", actor=actor, note=note, data={"on_behalf": on_behalf}
     )
-
-
-def approval_policy(company: Company) -> ApprovalPolicy | None:
-    return ApprovalPolicy.objects.filter(company=company).first()
-
-
-def submitter_of(contract: Contract) -> User | None:
-    """Who put forward what is being routed: the author of the amendment under way, or
-    whoever submitted the draft."""
-    if contract.status in SETTLED and contract.current_version_id:
-        return contract.current_version.created_by
-    event = contract.events.filter(action="submit").order_by("-seq").first()
-    return event.actor if event else None
 
 
 def _money_text(value: Decimal, currency: str) -> str:
@@ -633,7 +642,7 @@ def contract_sign(
         if len(typed_name) < 2:
             raise ValidationError(_("Type your full name to sign."), code="typed_name")
         version = ContractVersion.objects.select_related("document").get(
-            pk=contract.current_version_id
+            pk=contract.current_version_id or 0
         )
         with default_storage.open(version.document.storage_name, "rb") as fh:
             document = fh.read()  # at most UPLOAD_MAX_BYTES
@@ -758,8 +767,8 @@ def contract_renew(
         to_status=successor.status,
         data={"renewal_of": contract.number},
     )
-    if contract.current_version_id:
-        source = contract.current_version
+    source = contract.current_version
+    if source is not None:
         version = ContractVersion.objects.create(
             company=contract.company,
             contract=successor,
@@ -854,7 +863,9 @@ def contract_expiry_notices(*, today: date | None = None) -> int:
         if threshold is None:
             continue
         if contract.company_id not in users_by_company:
-            users_by_company[contract.company_id] = contract_users(contract.company)
+            users_by_company[contract.company_id] = list(
+                User.objects.with_app(contract.company, App.CONTRACTS)
+            )
         suffix = f"notice:{threshold}" if kind == "notice" else str(threshold)
         for user in users_by_company[contract.company_id]:
             with transaction.atomic():
@@ -878,10 +889,6 @@ def contract_expiry_notices(*, today: date | None = None) -> int:
 
 
 # --- calendar feeds ----------------------------------------------------------------
-
-
-def feed_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic

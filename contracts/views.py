@@ -3,7 +3,6 @@ ValidationError goes back to the form (or to a message on the contract page)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from contracts import lifecycle, services
+from contracts import lifecycle, selectors, services
 from contracts.calendar import feed_response
 from contracts.exports import COLUMNS
 from contracts.filters import CONTRACTS, NEEDS_ACTION
@@ -30,14 +29,10 @@ from contracts.history import verify_events
 from contracts.jobs import EXPORT_KIND, export_selection
 from contracts.models import (
     SETTLED,
-    ApprovalStep,
     CalendarFeed,
     Contract,
-    ContractEvent,
     ContractStatus,
     ContractVersion,
-    Signature,
-    SigningAuthority,
 )
 from portal import documents, files
 from portal.access import app_view, company_admin_required, has_app_role, public_view
@@ -45,7 +40,7 @@ from portal.applications import App
 from portal.client_address import client_ip
 from portal.job_views import export_or_job
 from portal.listing import Listing, export_format, filter_params
-from portal.models import Authorization, Role, User
+from portal.models import Role
 
 
 def _scoped(request: HttpRequest):
@@ -88,7 +83,7 @@ def contract_export(request: HttpRequest) -> HttpResponse:
 
 @app_view(App.CONTRACTS)
 def needs_action(request: HttpRequest) -> HttpResponse:
-    can_sign = services.can_sign(request.user, request.company)
+    can_sign = selectors.can_sign(request.user, request.company)
     waiting = _scoped(request).needing_action_by(request.user, can_sign=can_sign)
     listing = Listing.build(request, NEEDS_ACTION, waiting)
     return listing.render(
@@ -134,37 +129,13 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 
 @app_view(App.CONTRACTS)
 def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
-    contract = get_object_or_404(
-        _scoped(request)
-        .select_related("current_version", "current_step__approver", "renewed_from")
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=ContractVersion.objects.select_related("created_by", "document").order_by(
-                    "-number"
-                ),
-            ),
-            Prefetch(
-                "steps",
-                queryset=ApprovalStep.objects.select_related("approver").order_by(
-                    "-round", "order"
-                ),
-            ),
-            Prefetch(
-                "signatures",
-                queryset=Signature.objects.select_related("version").order_by("signed_at"),
-            ),
-            Prefetch("events", queryset=ContractEvent.objects.order_by("seq")),
-            "renewals",
-        ),
-        number=number,
-    )
+    contract = get_object_or_404(selectors.contracts_with_record(_scoped(request)), number=number)
     user, company = request.user, request.company
     is_approver = has_app_role(user, company, App.CONTRACTS, Role.APPROVER)
     context = {
         "contract": contract,
         "is_approver": is_approver,
-        "can_sign": services.can_sign(user, company, is_approver=is_approver),
+        "can_sign": selectors.can_sign(user, company, is_approver=is_approver),
         "my_turn": contract.is_approving
         and contract.current_step is not None
         and contract.current_step.approver_id == user.pk,
@@ -421,21 +392,8 @@ def contract_renew(request: HttpRequest, number: str) -> HttpResponse:
 @company_admin_required
 def signing_authorities(request: HttpRequest) -> HttpResponse:
     """Company administrators choose which contract approvers may sign."""
-    approvers = (
-        User.objects.filter(
-            authorizations__company=request.company,
-            authorizations__app=App.CONTRACTS,
-            authorizations__role=Role.APPROVER,
-            authorizations__status=Authorization.Status.GRANTED,
-        )
-        .annotate(
-            may_sign=Exists(
-                SigningAuthority.objects.filter(company=request.company, user=OuterRef("pk"))
-            )
-        )
-        .order_by("last_name", "first_name", "email")
-    )
-    policy = services.approval_policy(request.company)
+    approvers = selectors.approvers_with_signing(request.company)
+    policy = selectors.approval_policy(request.company)
     policy_form = ApprovalPolicyForm(
         request.POST if request.POST.get("policy") else None,
         initial={"threshold": policy.threshold, "min_approvers": policy.min_approvers}
@@ -516,11 +474,7 @@ def calendar_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @public_view
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A calendar client has no session: the token authenticates; access is re-checked."""
-    feed = (
-        CalendarFeed.objects.select_related("user", "company__country")
-        .filter(token_hash=services.feed_token_hash(token), revoked_at__isnull=True)
-        .first()
-    )
+    feed = selectors.calendar_feed_by_token(token)
     if feed is None or not feed.user.is_active:
         raise Http404
     if not has_app_role(feed.user, feed.company, App.CONTRACTS, Role.VIEWER):

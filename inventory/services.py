@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -195,7 +196,7 @@ def change_request_apply(*, change: ChangeRequest, agent: User) -> InstalledItem
         item = InstalledItem.objects.create(company=company, site=site, **fields)
         changes = _jsonable({**fields, "site": site.name})
     else:
-        item = InstalledItem.objects.select_for_update().get(pk=change.item_id)
+        item = InstalledItem.objects.select_for_update().get(pk=change.item_id or 0)
         if item.removed_at is not None:
             raise ValidationError(_("This item has already been removed."), code="already_removed")
         if change.kind == ChangeKind.MOVE:
@@ -210,6 +211,7 @@ def change_request_apply(*, change: ChangeRequest, agent: User) -> InstalledItem
             changes = {}
             for key, value in values.items():
                 field = InstalledItem._meta.get_field(key)
+                assert isinstance(field, Field)  # a column of the item, not a relation
                 new = field.to_python(value)
                 changes[key] = _jsonable({"v": [getattr(item, key), new]})["v"]
                 setattr(item, key, new)

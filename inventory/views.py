@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,8 +13,8 @@ from inventory.charts import endings_chart
 from inventory.exports import COLUMNS
 from inventory.filters import ITEMS, ItemFilter
 from inventory.forms import AddForm, CorrectForm, MoveForm, RemoveForm
-from inventory.models import ChangeKind, ChangeRequest, InstalledItem
-from inventory.selectors import installed_items
+from inventory.models import ChangeKind, InstalledItem
+from inventory.selectors import installed_items, item_open_requests, item_pending_change
 from inventory.services import change_request_submit
 from inventory.variants import variant_for
 from portal.access import app_view, has_app_role
@@ -22,7 +22,6 @@ from portal.company_cache import company_cached
 from portal.job_views import export_or_job
 from portal.listing import Listing, export_format, filter_params, wants_export
 from portal.models import Site
-from requests_inbox.models import Request
 
 CHANGE_FORMS = {
     ChangeKind.MOVE: MoveForm,
@@ -107,26 +106,12 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    open_requests = (
-        Request.objects.for_company(request.company)
-        .open()
-        .filter(
-            Q(inventory_change__item=item)
-            | Q(category="inventory", reference=item.serial_number or "-")
-        )
-        .distinct()
-        .order_by("-created_at")
-    )
     context = {
         "variant": variant,
         "item": item,
         "history": item.history.select_related("request", "actor")[:50],
-        "open_requests": open_requests,
-        "pending_change": ChangeRequest.objects.for_company(request.company)
-        .pending()
-        .filter(item=item)
-        .select_related("request")
-        .first(),
+        "open_requests": item_open_requests(request.company, item),
+        "pending_change": item_pending_change(request.company, item),
         "can_open_contract": has_app_role(request.user, request.company, "contracts"),
         "change_kinds": [k for k in ChangeKind if k != ChangeKind.ADD],
     }

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from invoices import services
+from invoices.issuing import invoice_announce, invoice_recompute
 from invoices.models import (
     BillingAccount,
     Invoice,
@@ -113,12 +113,12 @@ class InvoiceAdmin(ReadOnlyAdminMixin, GuardedAdminMixin, admin.ModelAdmin):
         for formset in formsets:
             if formset.model is InvoiceLine and formset.has_changed():
                 changes.append("lines")
-        services.invoice_recompute(invoice=form.instance, actor=request.user, changes=changes)
+        invoice_recompute(invoice=form.instance, actor=request.user, changes=changes)
 
     @admin.action(description=_("E-mail the new invoices to the users who asked for it"))
     def announce(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
         sent = sum(
-            services.announce_new_invoice(invoice)
+            invoice_announce(invoice=invoice)
             for invoice in queryset.select_related("company__country")
         )
         self.message_user(

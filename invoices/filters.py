@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from invoices.models import ApprovalStatus, Invoice, PaymentStatus
-from invoices.services import currencies_of, with_dispute
+from invoices.selectors import currencies_of, with_dispute
 from portal.listing import DateInput, Export, ListFilterSet, ListSpec
 
 SORTS = {

@@ -5,20 +5,20 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from invoices.copies import MAX_COPY_RECIPIENTS, CopyMode
 from invoices.models import Invoice
-from invoices.services import MAX_COPY_RECIPIENTS, CopyMode
+from portal.form_fields import EmailListField
 from portal.lazy_text import interpolate_lazy
 
 
 class CopyForm(forms.Form):
-    recipients = forms.CharField(
+    recipients = EmailListField(
         label=_("E-mail addresses"),
         help_text=interpolate_lazy(
             _("Up to %(max)s addresses, separated by commas or new lines."),
             {"max": MAX_COPY_RECIPIENTS},
         ),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_addresses=MAX_COPY_RECIPIENTS,
     )
     message = forms.CharField(
         label=_("Message (optional)"),

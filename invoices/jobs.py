@@ -10,28 +10,26 @@ import tempfile
 from typing import Any
 
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from invoices import services
 from invoices.exports import LINE_COLUMNS, invoice_columns
 from invoices.filters import InvoiceFilter
 from invoices.models import Invoice, InvoiceLine
+from invoices.selectors import disputed_numbers, selected_invoices
+from invoices.zip_jobs import ZIP_KIND, zip_stream
 from portal.applications import App
-from portal.exports import XLSX_TYPE, export_bytes
-from portal.files import CSV, ZIP
-from portal.jobs import JobKind, Progress, Result
+from portal.files import ZIP
+from portal.jobs import ExportRows, JobKind, Progress, Result, back_to_list, export_kind
 from portal.models import Company, Job
 
-ZIP_KIND = "invoices.zip"
 EXPORT_KIND = "invoices.export"
 
 
 def build_zip(job: Job, progress: Progress) -> Result:
-    invoices = services.selected_invoices(job.company, job.params["numbers"])
+    invoices = selected_invoices(job.company, job.params["numbers"])
     done = 0
     with tempfile.TemporaryFile() as handle:
-        for chunk in services.zip_stream(invoices.iterator(chunk_size=100), language=job.language):
+        for chunk in zip_stream(invoices.iterator(chunk_size=100), language=job.language):
             handle.write(chunk)
             done += 1
             progress(min(done, job.total))
@@ -54,23 +52,14 @@ def export_selection(company: Company, params: dict[str, Any]) -> tuple[Any, lis
             .order_by("invoice__number", "position")
         )
         return lines, LINE_COLUMNS, "invoice-lines"
-    columns = invoice_columns(disputed=services.disputed_numbers(company))
+    columns = invoice_columns(disputed=disputed_numbers(company))
     return selection.select_related("billing_account"), columns, "invoices"
 
 
-def build_export(job: Job, progress: Progress) -> Result:
+def export_rows(job: Job) -> ExportRows:
     rows, columns, name = export_selection(job.company, job.params)
-    fmt = job.params.get("fmt", "csv")
     sheet = _("Invoice lines") if job.params.get("lines") else _("Invoices")
-    data = export_bytes(
-        fmt, rows.iterator(chunk_size=2000), columns, sheet=sheet, progress=progress
-    )
-    return Result(data=data, name=f"{name}.{fmt}", content_type=XLSX_TYPE if fmt == "xlsx" else CSV)
-
-
-def _list(job: Job) -> str:
-    query = job.params.get("query", "")
-    return reverse("invoices:list") + (f"?{query}" if query else "")
+    return ExportRows(rows=rows.iterator(chunk_size=2000), columns=columns, name=name, sheet=sheet)
 
 
 KINDS = [
@@ -80,18 +69,18 @@ KINDS = [
         title=_("ZIP of invoices"),
         build=build_zip,
         retry_hint=_("The ZIP could not be built. Please try again or select fewer invoices."),
-        back=_list,
+        back=back_to_list("invoices:list"),
         email_template="invoices_zip_ready",
     ),
-    JobKind(
+    export_kind(
         key=EXPORT_KIND,
         app=App.INVOICES,
         title=_("Invoice spreadsheet"),
-        build=build_export,
+        select=export_rows,
         retry_hint=_(
             "The spreadsheet could not be built. Please try again, or narrow the filters "
             "(a period, a billing account) to export fewer invoices."
         ),
-        back=_list,
+        back=back_to_list("invoices:list"),
     ),
 ]

@@ -94,7 +94,7 @@ SELLERS: dict[str, dict[str, Any]] = {
 
 def seller_for(country_code: str | None) -> dict[str, Any]:
     """The entity invoicing customers of `country_code`, with the deployment's overrides."""
-    overrides: dict[str, dict[str, Any]] = getattr(settings, "INVOICE_SELLERS", {}) or {}
+    overrides: dict[str, dict[str, Any]] = settings.INVOICE_SELLERS or {}
     code = (country_code or "").upper()
     if code not in SELLERS and code not in overrides:
         code = DEFAULT_COUNTRY

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from invoices import services
+from invoices.overdue import invoice_overdue_scan
 
 
 @shared_task(name="invoices.tasks.overdue_scan")
 def overdue_scan() -> int:
-    return services.overdue_scan()
+    return invoice_overdue_scan()

@@ -14,13 +14,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from invoices import rendering, services
+from invoices import approval, disputes, rendering, selectors
 from invoices.charts import due_charts
+from invoices.copies import invoice_send_copy, share_link_open, share_link_revoke
 from invoices.filters import INVOICES
 from invoices.forms import CopyForm, DecisionForm, DisputeForm
 from invoices.jobs import EXPORT_KIND, export_selection
 from invoices.models import ApprovalStatus, Invoice, ShareLink
 from invoices.sellers import seller_for
+from invoices.zip_jobs import MAX_ZIP_INVOICES, invoice_zip_start, zip_direct_max, zip_stream
 from portal.access import app_view, has_app_role, public_view
 from portal.applications import App
 from portal.company_cache import company_cached
@@ -82,7 +84,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         request,
         INVOICES,
         _scoped(request),
-        rows=lambda selection: services.with_dispute(selection).select_related("billing_account"),
+        rows=lambda selection: selectors.with_dispute(selection).select_related("billing_account"),
         count=counted,
     )
     return listing.render(
@@ -91,7 +93,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         {
             "totals": totals,
             "count": listing.count,
-            "zip_direct_max": services.zip_direct_max(),
+            "zip_direct_max": zip_direct_max(),
             "due_charts": due_charts(listing.filterset.qs, timezone.localdate()),
         },
     )
@@ -123,26 +125,26 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
 @app_view(App.INVOICES)
 @require_POST
 def zip_selection(request: HttpRequest) -> HttpResponse:
-    numbers = [n for n in request.POST.getlist("numbers") if n][: services.MAX_ZIP_INVOICES]
+    numbers = [n for n in request.POST.getlist("numbers") if n][:MAX_ZIP_INVOICES]
     back = reverse("invoices:list") + (
         "?" + request.POST["query"] if request.POST.get("query") else ""
     )
     if not numbers:
         messages.error(request, _("Please select at least one invoice."))
         return redirect(back)
-    invoices = services.selected_invoices(request.company, numbers)
-    if len(numbers) <= services.zip_direct_max():
+    invoices = selectors.selected_invoices(request.company, numbers)
+    if len(numbers) <= zip_direct_max():
         chosen = list(invoices)
         if not chosen:
             raise Http404
         response = StreamingHttpResponse(
-            services.zip_stream(chosen, language=_language()), content_type="application/zip"
+            zip_stream(chosen, language=_language()), content_type="application/zip"
         )
         response.headers["Content-Disposition"] = 'attachment; filename="invoices.zip"'
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
     try:
-        job = services.zip_request(
+        job = invoice_zip_start(
             company=request.company, user=request.user, numbers=numbers, language=_language()
         )
     except ValidationError as exc:
@@ -159,7 +161,7 @@ def zip_selection(request: HttpRequest) -> HttpResponse:
 def _invoice(request: HttpRequest, number: str) -> Invoice:
     """The company's invoice (another company's number is a 404), with `is_disputed`."""
     return get_object_or_404(
-        services.with_dispute(_scoped(request)).select_related(
+        selectors.with_dispute(_scoped(request)).select_related(
             "billing_account", "company", "decided_by"
         ),
         number=number,
@@ -189,7 +191,7 @@ def _detail_page(
     if not is_admin:
         links = links.filter(created_by=request.user)
     can_approve = has_app_role(request.user, request.company, App.INVOICES, Role.APPROVER)
-    disputes = services.dispute_requests(invoice)
+    disputes = selectors.dispute_requests(invoice)
     open_dispute = next((d for d in disputes if d.status != "closed"), None)
     disputed_lines = {
         int(line["position"])
@@ -202,7 +204,7 @@ def _detail_page(
         "open_dispute": open_dispute,
         "disputed_lines": disputed_lines,
         "ship_to": rendering.delivery_address(invoice),
-        **services.settlements(invoice),
+        **selectors.settlements(invoice),
         "taxes": rendering.tax_breakdown(lines),
         # Sales tax (US) or VAT, worded as on the PDF: the scheme of the issuing entity.
         "tax_scheme": seller_for(invoice.country.code)["tax_scheme"],
@@ -253,7 +255,7 @@ def invoice_copy(request: HttpRequest, number: str) -> HttpResponse:
     form = CopyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.send_copy(
+            invoice_send_copy(
                 invoice=invoice,
                 user=request.user,
                 recipients=form.cleaned_data["recipients"],
@@ -283,7 +285,7 @@ def revoke_link(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     if not (request.membership and request.membership.is_company_admin):
         links = links.filter(created_by=request.user)
     link = get_object_or_404(links, pk=pk)
-    services.revoke_link(invoice=invoice, link_id=link.pk, user=request.user)
+    share_link_revoke(invoice=invoice, link_id=link.pk, user=request.user)
     messages.success(
         request, _("The link sent to %(address)s no longer works.") % {"address": link.recipient}
     )
@@ -299,7 +301,7 @@ def invoice_decide(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, _("Please choose to approve or to reject."))
         return redirect(invoice)
     try:
-        decided = services.invoice_decide(
+        decided = approval.invoice_decide(
             company=request.company,
             number=invoice.number,
             user=request.user,
@@ -327,7 +329,7 @@ def invoice_dispute(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("attachment")
         try:
-            dispute = services.invoice_dispute(
+            dispute = disputes.invoice_dispute(
                 company=request.company,
                 number=invoice.number,
                 user=request.user,
@@ -357,7 +359,7 @@ def invoice_dispute(request: HttpRequest, number: str) -> HttpResponse:
 def _shared_or_gone(
     request: HttpRequest, token: str
 ) -> tuple[ShareLink | None, HttpResponse | None]:
-    link, state = services.find_share_link(token)
+    link, state = share_link_open(token=token)
     if state == "ok":
         return link, None
     status = 410 if state in ("revoked", "expired", "closed") else 404

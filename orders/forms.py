@@ -1,11 +1,11 @@
 """Forms check the shape of input; rules live in orders.services."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import ReportFormat, ReportFrequency
-from orders.services import parse_recipients
+from orders.services import MAX_RECIPIENTS
+from portal.form_fields import EmailListField
 
 
 class SaveReportForm(forms.Form):
@@ -17,22 +17,15 @@ class SaveReportForm(forms.Form):
 class ReportEmailForm(forms.Form):
     MODES = [("attach", _("Attach the file")), ("link", _("Send a link to the report"))]
 
-    recipients = forms.CharField(
+    recipients = EmailListField(
         label=_("Send to"),
         help_text=_("Up to 10 e-mail addresses, separated by commas or new lines."),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_addresses=MAX_RECIPIENTS,
     )
     format = forms.ChoiceField(label=_("File format"), choices=ReportFormat.choices)
     mode = forms.ChoiceField(
         label=_("How"), choices=MODES, initial="attach", widget=forms.RadioSelect
     )
-
-    def clean_recipients(self) -> list[str]:
-        try:
-            return parse_recipients(self.cleaned_data["recipients"])
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from None
 
 
 class ScheduleForm(forms.Form):

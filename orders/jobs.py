@@ -14,9 +14,7 @@ from orders.filters import OrderFilter
 from orders.models import Order
 from orders.reports import resolve_report
 from portal.applications import App
-from portal.exports import XLSX_TYPE, export_bytes
-from portal.files import CSV
-from portal.jobs import JobKind, Progress, Result
+from portal.jobs import ExportRows, JobKind, Progress, Result, back_to_list, export_kind
 from portal.models import Company, Job
 
 REPORT_EMAIL_KIND = "orders.report_email"
@@ -31,13 +29,11 @@ def export_selection(company: Company, query: str) -> Any:
     ).qs.for_listing()
 
 
-def build_export(job: Job, progress: Progress) -> Result:
-    fmt = job.params.get("fmt", "csv")
+def export_rows(job: Job) -> ExportRows:
     rows = export_selection(job.company, job.params.get("query", ""))
-    data = export_bytes(
-        fmt, rows.iterator(chunk_size=2000), ORDER_COLUMNS, sheet=_("Orders"), progress=progress
+    return ExportRows(
+        rows=rows.iterator(chunk_size=2000), columns=ORDER_COLUMNS, name="orders", sheet=_("Orders")
     )
-    return Result(data=data, name=f"orders.{fmt}", content_type=XLSX_TYPE if fmt == "xlsx" else CSV)
 
 
 def build_report_email(job: Job, progress: Progress) -> Result:
@@ -54,27 +50,15 @@ def build_report_email(job: Job, progress: Progress) -> Result:
     return Result()
 
 
-def build_report_file(job: Job, progress: Progress) -> Result:
+def report_file_rows(job: Job) -> ExportRows:
     """A report's CSV/XLSX beyond the direct-download size (the owner's view of it)."""
     report = resolve_report(job.company, job.user, job.params["key"])
-    fmt = job.params.get("fmt", "csv")
-    data = export_bytes(
-        fmt,
-        report.rows_queryset().iterator(chunk_size=2000),
-        report.columns,
+    return ExportRows(
+        rows=report.rows_queryset().iterator(chunk_size=2000),
+        columns=report.columns,
+        name=report.filename(),
         sheet=str(report.title),
-        progress=progress,
     )
-    return Result(
-        data=data,
-        name=f"{report.filename()}.{fmt}",
-        content_type=XLSX_TYPE if fmt == "xlsx" else CSV,
-    )
-
-
-def _orders(job: Job) -> str:
-    query = job.params.get("query", "")
-    return reverse("orders:list") + (f"?{query}" if query else "")
 
 
 def _report(job: Job) -> str:
@@ -92,26 +76,26 @@ KINDS = [
         ),
         back=_report,
     ),
-    JobKind(
+    export_kind(
         key=REPORT_FILE_KIND,
         app=App.ORDERS,
         title=_("Order report spreadsheet"),
-        build=build_report_file,
+        select=report_file_rows,
         retry_hint=_(
             "The spreadsheet could not be built. Please try again, or narrow the filters "
             "to export fewer orders."
         ),
         back=_report,
     ),
-    JobKind(
+    export_kind(
         key=EXPORT_KIND,
         app=App.ORDERS,
         title=_("Order spreadsheet"),
-        build=build_export,
+        select=export_rows,
         retry_hint=_(
             "The spreadsheet could not be built. Please try again, or narrow the filters "
             "to export fewer orders."
         ),
-        back=_orders,
+        back=back_to_list("orders:list"),
     ),
 ]

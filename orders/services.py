@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import Http404, QueryDict
 from django.utils import timezone, translation
@@ -32,6 +31,7 @@ from orders.reports import STANDARD_REPORTS, Report, resolve_report
 from portal.access import has_app_role
 from portal.applications import App
 from portal.files import atomic_with_files, discard, store_bytes
+from portal.form_fields import email_list
 from portal.jobs import job_start
 from portal.models import Company, Event, Job, Membership, Notification, User
 from portal.notify import absolute_url, notify
@@ -77,32 +77,6 @@ def saved_report_delete(*, report: SavedReport, user: User) -> None:
     if report.owner_id != user.pk:
         raise ValidationError(_("Only the owner can delete this report."), code="not_owner")
     report.delete()
-
-
-def parse_recipients(text: str) -> list[str]:
-    """A comma/semicolon/newline separated list of at most 10 valid e-mail addresses."""
-    raw = [p.strip() for p in (text or "").replace(";", ",").replace("\n", ",").split(",")]
-    addresses: list[str] = []
-    for item in raw:
-        if not item:
-            continue
-        try:
-            validate_email(item)
-        except ValidationError:
-            raise ValidationError(
-                _("“%(address)s” is not a valid e-mail address."),
-                code="bad_address",
-                params={"address": item[:80]},
-            ) from None
-        if item.lower() not in addresses:
-            addresses.append(item.lower())
-    if len(addresses) > MAX_RECIPIENTS:
-        raise ValidationError(
-            _("Send to at most %(max)d addresses at a time."),
-            code="too_many",
-            params={"max": MAX_RECIPIENTS},
-        )
-    return addresses
 
 
 def _report_link(report: Report) -> str:
@@ -186,17 +160,11 @@ def report_email_quota_check(*, company: Company, sender: User) -> None:
         )
 
 
-def _check_request(recipients: list[str], fmt: str) -> None:
+def _check_request(recipients: list[str], fmt: str) -> list[str]:
+    """The recipients, checked like the form's field does (portal.form_fields)."""
     if fmt not in ReportFormat.values:
         raise ValidationError(_("Unknown file format."), code="bad_format")
-    if not recipients:
-        raise ValidationError(_("Give at least one e-mail address."), code="no_recipient")
-    if len(recipients) > MAX_RECIPIENTS:
-        raise ValidationError(
-            _("Send to at most %(max)d addresses at a time."),
-            code="too_many",
-            params={"max": MAX_RECIPIENTS},
-        )
+    return email_list(recipients, max_addresses=MAX_RECIPIENTS)
 
 
 def report_email_request(
@@ -212,8 +180,7 @@ def report_email_request(
     it (portal.jobs): the attachments are never rendered inside the web request."""
     from orders.jobs import REPORT_EMAIL_KIND
 
-    recipients = [address.lower() for address in recipients]
-    _check_request(recipients, fmt)
+    recipients = _check_request(recipients, fmt)
     report_recipients_check(company=company, recipients=recipients)
     with transaction.atomic():
         Company.objects.select_for_update().filter(pk=company.pk).first()
@@ -242,18 +209,8 @@ def report_email(
     The file is rendered once per language and stored privately; the outbox sends it attached.
     Runs in the worker (report_email_request starts it); recipients are checked again here.
     """
-    recipients = [address.lower() for address in recipients]
+    recipients = _check_request(recipients, fmt)
     report_recipients_check(company=company, recipients=recipients)
-    if fmt not in ReportFormat.values:
-        raise ValidationError(_("Unknown file format."), code="bad_format")
-    if not recipients:
-        raise ValidationError(_("Give at least one e-mail address."), code="no_recipient")
-    if len(recipients) > MAX_RECIPIENTS:
-        raise ValidationError(
-            _("Send to at most %(max)d addresses at a time."),
-            code="too_many",
-            params={"max": MAX_RECIPIENTS},
-        )
     colleagues = {
         m.user.email.lower(): m.user
         for m in Membership.objects.for_company(company)

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from orders import services
+from orders import selectors, services
 from orders.exports import ORDER_COLUMNS
 from orders.filters import ORDERS, CappedPaginator
 from orders.forms import GuestLookupForm, ReportEmailForm, SaveReportForm, ScheduleForm
@@ -25,7 +25,7 @@ from orders.guest import compact, guest_lookup
 from orders.jobs import EXPORT_KIND, REPORT_FILE_KIND, export_selection
 from orders.models import Order, ReportSchedule, SavedReport
 from orders.report_files import download_response, table
-from orders.reports import STANDARD_REPORTS, resolve_report
+from orders.reports import resolve_report
 from portal import ratelimits
 from portal.access import app_view, public_view
 from portal.applications import App
@@ -100,21 +100,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @app_view(App.ORDERS)
 def report_list(request: HttpRequest) -> HttpResponse:
-    saved = SavedReport.objects.for_company(request.company).visible_to(request.user)
-    schedules = ReportSchedule.objects.for_company(request.company).filter(owner=request.user)
-    titles = {r.key: r.title for r in STANDARD_REPORTS.values()}
-    titles.update({str(s.pk): s.name for s in saved})
-    schedule_rows = [
-        {"schedule": s, "title": titles.get(s.report_key, s.report_key)} for s in schedules
-    ]
     return render(
-        request,
-        "orders/report_list.html",
-        {
-            "standard": STANDARD_REPORTS.values(),
-            "saved": saved.select_related("owner"),
-            "schedules": schedule_rows,
-        },
+        request, "orders/report_list.html", selectors.report_list(request.company, request.user)
     )
 
 

@@ -1,7 +1,6 @@
 """The gate: the one place authorization happens.
 
-Every customer-facing view is wrapped by `app_view(app, role=...)` (function
-views) or inherits `AppAccessMixin` (class views). The gate:
+Every customer-facing view is wrapped by `app_view(app, role=...)`. The gate:
 1. requires sign-in (LoginRequiredMiddleware does it for every view not marked public);
 2. requires an active company (request.company, resolved and re-checked per request);
 3. answers 404 when the application is not offered in the company's country;
@@ -24,17 +23,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from portal.applications import CATALOGUE
+from portal.http import PortalRequest
 from portal.identity import identity_of
 from portal.models import ROLE_RANK, Authorization, Company, Membership, Role, User
 from portal.observability import security_event
 
+View = Callable[..., HttpResponseBase]  # a view function
 Decision = str  # "ok" | "no-company" | "unavailable" | "request-access" | "forbidden"
 
 
@@ -88,7 +89,7 @@ def open_to_member(user: User, company: Company, app: str, auth: Authorization |
     return Membership.objects.filter(user=user, company=company).exists()
 
 
-def gate(request: HttpRequest, app: str, role: str = Role.VIEWER) -> HttpResponse | None:
+def gate(request: PortalRequest, app: str, role: str = Role.VIEWER) -> HttpResponseBase | None:
     """None when the request may go on, otherwise the response that stops it."""
     decision = decide(request.user, request.company, app, role)
     if decision == "ok":
@@ -103,7 +104,9 @@ def gate(request: HttpRequest, app: str, role: str = Role.VIEWER) -> HttpRespons
     return redirect(f"{reverse('portal:request_access')}?{query}")
 
 
-def _in_company(request: HttpRequest, membership: Any, call: Callable[[], HttpResponse]):
+def _in_company(
+    request: PortalRequest, membership: Membership, call: Callable[[], HttpResponseBase]
+) -> HttpResponseBase | None:
     """Run the view as if `membership`'s company were active; None when it answers 404."""
     saved = (request.company, request.membership)
     request.company, request.membership = membership.company, membership
@@ -118,7 +121,7 @@ def _in_company(request: HttpRequest, membership: Any, call: Callable[[], HttpRe
     return response
 
 
-def switch_company_for_link(request: HttpRequest, company: Company, **details: Any) -> None:
+def switch_company_for_link(request: PortalRequest, company: Company, **details: Any) -> None:
     """Make `company` (one the user is a member of: the caller checked) the active one for
     the link being followed, and say so on the next page."""
     from portal.middleware import ACTIVE_COMPANY_KEY
@@ -133,8 +136,12 @@ def switch_company_for_link(request: HttpRequest, company: Company, **details: A
 
 
 def gated_call(
-    request: HttpRequest, app: str, role: str, has_object: bool, call: Callable[[], HttpResponse]
-) -> HttpResponse:
+    request: PortalRequest,
+    app: str,
+    role: str,
+    has_object: bool,
+    call: Callable[[], HttpResponseBase],
+) -> HttpResponseBase:
     """The gate around one view call, with the company switch of object links.
 
     The user's other companies are only looked at once the object was not found in the
@@ -146,7 +153,7 @@ def gated_call(
         stop = gate(request, app, role)
         return stop if stop is not None else call()
     decision = decide(request.user, request.company, app, role)
-    not_found: Http404 | HttpResponse | None = None
+    not_found: Http404 | HttpResponseBase | None = None
     if decision == "ok":
         request.app = app
         try:
@@ -174,12 +181,12 @@ def gated_call(
     return stop if stop is not None else call()
 
 
-def app_view(app: str, role: str = Role.VIEWER) -> Callable:
+def app_view(app: str, role: str = Role.VIEWER) -> Callable[[View], View]:
     """Decorator for function views of an application."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             return gated_call(
                 request, app, role, bool(args or kwargs), lambda: view(request, *args, **kwargs)
             )
@@ -189,33 +196,6 @@ def app_view(app: str, role: str = Role.VIEWER) -> Callable:
         return wrapped
 
     return decorator
-
-
-class AppAccessMixin:
-    """Class-based views: set `app` (and `role`); get_queryset() starts from for_company().
-
-    The same gate as `app_view`, and the view function carries the same markers.
-    """
-
-    app: str = ""
-    role: str = Role.VIEWER
-
-    @classmethod
-    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponse]:
-        view = super().as_view(**initkwargs)  # type: ignore[misc]
-        view.gate_app = cls.app
-        view.gate_role = cls.role
-        return view
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        parent = super()
-        return gated_call(
-            request,
-            self.app,
-            self.role,
-            bool(args or kwargs),
-            lambda: parent.dispatch(request, *args, **kwargs),  # type: ignore[misc]
-        )
 
 
 MAX_ID = 2**63 - 1  # the largest primary key the databases store (bigint)
@@ -231,18 +211,18 @@ def parse_id(value: object) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public_view(view: View) -> View:
     """Mark a guest page: no sign-in required. The only explicit exception to the gate."""
     view = login_not_required(view)
     view.gate_public = True  # type: ignore[attr-defined]
     return view
 
 
-def company_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def company_required(view: View) -> View:
     """Signed-in pages of the portal itself that need an active company (not an app)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.company is None:
             return redirect("portal:request_access")
         return view(request, *args, **kwargs)
@@ -250,9 +230,9 @@ def company_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapped
 
 
-def company_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def company_admin_required(view: View) -> View:
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.membership is None or not request.membership.is_company_admin:
             raise PermissionDenied
         return view(request, *args, **kwargs)

@@ -6,12 +6,13 @@ up through request.company, so another company's id is a 404.
 """
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -31,6 +32,7 @@ from portal.forms import (
     ReportDomainsForm,
     RoleForm,
 )
+from portal.http import AppRequest, PortalRequest
 from portal.middleware import ACTIVE_COMPANY_KEY
 from portal.models import Authorization, Country, HelpContact, Membership, Role, Topic
 
@@ -45,7 +47,7 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def request_access(request: HttpRequest) -> HttpResponse:
+def request_access(request: PortalRequest) -> HttpResponse:
     """First use of an application: ask the company's administrators for access."""
     company = request.company
     member = company is not None
@@ -55,8 +57,8 @@ def request_access(request: HttpRequest) -> HttpResponse:
         member=member,
         initial={"app": initial_app if initial_app in App.values else None},
     )
-    if member:
-        form.fields["app"].choices = [
+    if company is not None:
+        cast(forms.ChoiceField, form.fields["app"]).choices = [
             (code, label) for code, label in App.choices if company.country.offers(code)
         ]
     if request.method == "POST" and form.is_valid():
@@ -137,7 +139,7 @@ def request_access(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def switch_company(request: HttpRequest) -> HttpResponse:
+def switch_company(request: PortalRequest) -> HttpResponse:
     """Change the active company; only a company the user is a member of is accepted."""
     company_id = parse_id(request.POST.get("company"))
     if company_id is None:
@@ -147,7 +149,7 @@ def switch_company(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: PortalRequest) -> HttpResponse:
     """Name, language and e-mail preferences; links to change e-mail, password and MFA."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +202,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def my_company(request: HttpRequest) -> HttpResponse:
+def my_company(request: PortalRequest) -> HttpResponseBase:
     """E-mail links name the company (?company=<id>): switch to it when the user is a member.
 
     The membership is checked like the header switcher does; any other id is ignored.
@@ -217,7 +219,7 @@ def my_company(request: HttpRequest) -> HttpResponse:
 
 
 @company_admin_required
-def _my_company(request: HttpRequest) -> HttpResponse:
+def _my_company(request: AppRequest) -> HttpResponse:
     """Members, their rights per application and the pending requests of the active company."""
     company = request.company
     apps = [code for code in App.values if company.country.offers(code)]
@@ -258,13 +260,13 @@ def _my_company(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scoped_authorization(request: HttpRequest, pk: int) -> Authorization:
+def _scoped_authorization(request: AppRequest, pk: int) -> Authorization:
     return get_object_or_404(
         Authorization.objects.for_company(request.company).select_related("user"), pk=pk
     )
 
 
-def _decide(request: HttpRequest, form: Any, action: Any, success: str) -> HttpResponse:
+def _decide(request: AppRequest, form: Any, action: Any, success: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Check the form: a choice is missing."))
         return redirect("portal:my_company")
@@ -279,7 +281,7 @@ def _decide(request: HttpRequest, form: Any, action: Any, success: str) -> HttpR
 
 @require_POST
 @company_admin_required
-def access_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def access_approve(request: AppRequest, pk: int) -> HttpResponse:
     auth = _scoped_authorization(request, pk)
     form = RoleForm(request.POST)
     return _decide(
@@ -294,7 +296,7 @@ def access_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @company_admin_required
-def access_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+def access_refuse(request: AppRequest, pk: int) -> HttpResponse:
     auth = _scoped_authorization(request, pk)
     form = DecisionNoteForm(request.POST)
     return _decide(
@@ -309,7 +311,7 @@ def access_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @company_admin_required
-def authorization_role(request: HttpRequest, pk: int) -> HttpResponse:
+def authorization_role(request: AppRequest, pk: int) -> HttpResponse:
     auth = _scoped_authorization(request, pk)
     form = RoleForm(request.POST)
     return _decide(
@@ -324,7 +326,7 @@ def authorization_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @company_admin_required
-def authorization_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def authorization_revoke(request: AppRequest, pk: int) -> HttpResponse:
     auth = _scoped_authorization(request, pk)
     form = DecisionNoteForm(request.POST)
     return _decide(
@@ -337,7 +339,7 @@ def authorization_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _scoped_membership(request: HttpRequest, pk: int) -> Membership:
+def _scoped_membership(request: AppRequest, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.for_company(request.company).select_related("user", "company"), pk=pk
     )
@@ -345,7 +347,7 @@ def _scoped_membership(request: HttpRequest, pk: int) -> Membership:
 
 @require_POST
 @company_admin_required
-def member_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def member_grant(request: AppRequest, pk: int) -> HttpResponse:
     membership = _scoped_membership(request, pk)
     form = GrantForm(request.POST)
     return _decide(
@@ -364,7 +366,7 @@ def member_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @company_admin_required
-def member_admin(request: HttpRequest, pk: int) -> HttpResponse:
+def member_admin(request: AppRequest, pk: int) -> HttpResponse:
     membership = _scoped_membership(request, pk)
     form = AdminFlagForm(request.POST)
     return _decide(
@@ -379,11 +381,11 @@ def member_admin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @company_admin_required
-def report_domains(request: HttpRequest) -> HttpResponse:
+def report_domains(request: AppRequest) -> HttpResponse:
     """The outside domains colleagues may e-mail reports to (item: no open relay)."""
     form = ReportDomainsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("portal:my_company")
     try:
         services.company_report_domains_update(

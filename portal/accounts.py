@@ -216,7 +216,7 @@ class AccountAdapter(DefaultAccountAdapter):
         verdict = ratelimits.hit(*_sign_in_checks(request, login))
         if not verdict.allowed:
             raise self.validation_error("too_many_login_attempts")
-        self._sign_in_verdict = verdict
+        self._sign_in_verdict: ratelimits.Verdict | None = verdict
 
     def _rollback_login_failed_rl_usage(self) -> None:
         verdict = getattr(self, "_sign_in_verdict", None)

@@ -77,8 +77,9 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
     return redirect(next_url)
 
 
-admin.site.has_permission = staff_with_mfa
-admin.site.login = admin_login
+# The default site, guarded: staff with MFA only, and its own sign-in.
+admin.site.has_permission = staff_with_mfa  # type: ignore[method-assign]
+admin.site.login = admin_login  # type: ignore[method-assign]
 admin.site.site_header = _("Customer Service Online: agents")
 
 
@@ -182,7 +183,7 @@ class AuthorizationEventInline(admin.TabularInline):
     model = AuthorizationEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "action", "role", "actor", "note"]
+    readonly_fields = ("at", "action", "role", "actor", "note")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
@@ -285,7 +286,7 @@ class NotificationAdmin(GuardedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "event"]
     search_fields = ["recipient", "subject", "template"]
     # The raw context is not shown: the body is, with links carrying a token hidden.
-    fields = [
+    fields = (
         "event",
         "template",
         "recipient",
@@ -303,7 +304,7 @@ class NotificationAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "attachments",
         "headers",
         "dedupe_key",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.http import PortalRequest
 from portal.models import Authorization, Membership, Role
 from portal.services import access_request_approve, access_request_refuse
 
@@ -32,7 +33,7 @@ def decision_context(authorization: Authorization) -> dict[str, Any]:
     }
 
 
-def decide_view(model_admin: Any, request: HttpRequest, pk: int) -> HttpResponse:
+def decide_view(model_admin: Any, request: PortalRequest, pk: int) -> HttpResponse:
     """POST only: approve (with a role) or refuse (with a reason) one access request."""
     authorization = get_object_or_404(Authorization, pk=pk)
     if request.method != "POST" or not model_admin.has_change_permission(request, authorization):

@@ -7,7 +7,7 @@ Answered", not just "Changed status". Superusers only: values can be personal da
 """
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -46,11 +46,17 @@ def form_values(form: forms.BaseForm) -> dict[str, list[str]]:
     return values
 
 
-class AuditValuesMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into
+    _Admin = admin.ModelAdmin[Any]
+else:
+    _Admin = object
+
+
+class AuditValuesMixin(_Admin):
     """For a ModelAdmin: the change message carries the old and new values."""
 
     def construct_change_message(
-        self, request: HttpRequest, form: forms.BaseForm, formsets: Any, add: bool = False
+        self, request: HttpRequest, form: forms.Form, formsets: Any, add: bool = False
     ) -> list[dict]:
         message = super().construct_change_message(request, form, formsets, add)
         if add:
@@ -92,7 +98,7 @@ class LogEntryAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "object_id", "user__email", "change_message"]
     list_select_related = ["user", "content_type"]
     date_hierarchy = "action_time"
-    fields = [
+    fields = (
         "action_time",
         "user",
         "content_type",
@@ -101,7 +107,7 @@ class LogEntryAdmin(admin.ModelAdmin):
         "action_flag",
         "summary",
         "values_table",
-    ]
+    )
     readonly_fields = fields
     ordering = ["-action_time"]
 

@@ -9,7 +9,7 @@ record another agent has open says who and since when.
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +21,8 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from portal.http import PortalRequest
 
 VERSION_FIELD = "_version"
 PRESENCE_WINDOW = timedelta(minutes=15)
@@ -37,7 +39,7 @@ def _display(field: forms.Field | None, value: Any) -> str:
         return "—"
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(field, forms.ModelChoiceField):
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
         found = field.queryset.model._base_manager.filter(pk=value).first()
         return str(found) if found is not None else str(value)
     choices = dict(getattr(field, "choices", None) or [])
@@ -63,6 +65,14 @@ def last_change(obj: models.Model) -> tuple[str, datetime] | None:
     return (entry.user.get_full_name() or entry.user.email, entry.action_time)
 
 
+if TYPE_CHECKING:  # what the mixin is mixed into
+    from django.contrib.admin import ModelAdmin
+
+    _Admin = ModelAdmin[Any]
+else:
+    _Admin = object
+
+
 class VersionedForm(forms.ModelForm):
     """Mixed into the admin's form class: the hidden version and the stale-save refusal."""
 
@@ -72,7 +82,7 @@ class VersionedForm(forms.ModelForm):
             self.fields[VERSION_FIELD].initial = record_version(self.instance)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if VERSION_FIELD not in self.fields or self.instance.pk is None:
             return cleaned
         model = type(self.instance)
@@ -128,7 +138,7 @@ def _presence_key(obj: models.Model) -> str:
     return f"admin-open:{obj._meta.label_lower}:{obj.pk}"
 
 
-def presence_note(request: HttpRequest, obj: models.Model) -> list[str]:
+def presence_note(request: PortalRequest, obj: models.Model) -> list[str]:
     """Record that this agent has the record open; name the others who have it open."""
     now = timezone.now()
     key = _presence_key(obj)
@@ -162,7 +172,7 @@ def presence_note(request: HttpRequest, obj: models.Model) -> list[str]:
     return notes
 
 
-class VersionCheckMixin:
+class VersionCheckMixin(_Admin):
     """For a ModelAdmin: refuse stale saves; say who else has the record open."""
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
@@ -179,9 +189,9 @@ class VersionCheckMixin:
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None):
-        fieldsets = [
+        fieldsets: list[tuple[Any, dict[str, Any]]] = [
             (name, {**opts, "fields": [f for f in opts["fields"] if f != VERSION_FIELD]})
-            for name, opts in super().get_fieldsets(request, obj)
+            for name, opts in list(super().get_fieldsets(request, obj))
         ]
         if obj is not None and self.has_change_permission(request, obj) and fieldsets:
             name, opts = fieldsets[0]
@@ -198,6 +208,7 @@ class VersionCheckMixin:
         if request.method == "GET":
             obj = self.get_object(request, object_id)
             if obj is not None:
-                for note in presence_note(request, obj):
+                # the admin's requests are signed in (staff with MFA)
+                for note in presence_note(cast(PortalRequest, request), obj):
                     messages.warning(request, note)
         return super().change_view(request, object_id, form_url, extra_context)

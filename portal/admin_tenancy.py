@@ -6,11 +6,18 @@ that come from the supplier's back-office or change only through services
 (invoices, credit notes, payments, signed contracts) are read-only in the admin.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
 from portal.models import Company
+
+if TYPE_CHECKING:  # what the mixins are mixed into
+    from django.contrib.admin.options import BaseModelAdmin
+
+    _Admin = BaseModelAdmin[Any]
+else:
+    _Admin = object
 
 
 def tenant_keys(model: Any) -> list[str]:
@@ -21,7 +28,7 @@ def tenant_keys(model: Any) -> list[str]:
     ]
 
 
-class TenantKeysReadOnlyMixin:
+class TenantKeysReadOnlyMixin(_Admin):
     """For a ModelAdmin or an inline: the company of an existing row cannot change."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None):
@@ -31,7 +38,7 @@ class TenantKeysReadOnlyMixin:
         return readonly
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(_Admin):
     """For a ModelAdmin or an inline: rows are seen, never added, changed or deleted here."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -11,9 +11,13 @@ the first other entry is the client; whatever a client wrote before it is ignore
 
 import ipaddress
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from portal.http import PortalRequest
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -60,5 +64,5 @@ def client_ip(request: HttpRequest) -> str:
             result = str(address)
             if not _trusted(address, nets):
                 break
-    request._client_ip = result
+    cast("PortalRequest", request)._client_ip = result
     return result

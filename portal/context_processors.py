@@ -37,7 +37,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         nav = [info for code, info in CATALOGUE.items() if company.country.offers(code)]
         memberships = getattr(request, "memberships", None)
         if memberships is None:  # a request that did not go through the middleware
-            memberships = Membership.objects.filter(user=request.user).select_related("company")
+            memberships = Membership.objects.filter(user=request.user.pk).select_related("company")
         companies = [m.company for m in memberships]
     idle_left = None
     bell = None

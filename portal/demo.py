@@ -27,7 +27,7 @@ from portal.time_zones import COUNTRY_ZONES
 DEMO_PASSWORD = "Portal-demo-2026"  # noqa: S105 - published demo sign-in
 ALL_APPS = [a.value for a in App]
 
-COUNTRIES = [
+COUNTRIES: list[tuple[str, str, str, list[str], list[str], str]] = [
     # code, name, French name, apps, features, currency
     ("FR", "France", "France", ALL_APPS, ["services_assistant"], "EUR"),
     ("DE", "Germany", "Allemagne", ALL_APPS, ["services_assistant"], "EUR"),
@@ -73,7 +73,7 @@ COMPANIES = [
     ("0500001", "Tropicana Ltda", "BR", False, [("SAO", "São Paulo", "São Paulo")]),
 ]
 
-USERS = [
+USERS: list[tuple[str, str, str, str, bool, list[tuple[str, bool, str | None]]]] = [
     # e-mail, first, last, language, staff, [(customer number, is admin, role or None for all apps)]
     ("admin@acme.example", "Alice", "Martin", "fr", False, [("0100001", True, Role.APPROVER)]),
     ("approver@acme.example", "Bruno", "Petit", "fr", False, [("0100001", False, Role.APPROVER)]),

@@ -17,7 +17,7 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -165,7 +165,7 @@ def pdf_response(
     version: str,
     filename: str,
     inline: bool = True,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Gated views call this after fetching the object through a scoped queryset."""
     name = get_or_render(template, context, key=key, language=language, version=version)
     return serve_storage(name, filename=filename, content_type="application/pdf", inline=inline)

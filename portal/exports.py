@@ -193,7 +193,7 @@ def xlsx_file(items: Iterable[Any], columns: list[Column], sheet: Any = None) ->
     for item in all_items():
         values = [_cell(col.value(item)) for col in columns]
         if totalled:
-            key = str(key_column.currency(item) or "") if key_column else ""
+            key = str(key_column.currency(item) or "") if key_column and key_column.currency else ""
             sums = totals.setdefault(key, [Decimal(0)] * len(columns))
             for i, (col, value) in enumerate(zip(columns, values, strict=True)):
                 if col.total and isinstance(value, (Decimal, int, float)):

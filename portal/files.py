@@ -21,7 +21,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -295,7 +295,7 @@ def _record(storage_name: str, **fields: object) -> StoredFile:
         raise
 
 
-def serve(stored: StoredFile, *, inline: bool = False) -> HttpResponse:
+def serve(stored: StoredFile, *, inline: bool = False) -> HttpResponseBase:
     """Stream a private file (filesystem) or redirect to a short-lived signed URL (S3).
 
     Call only after the gate and a company-scoped lookup of the owning object.
@@ -310,9 +310,9 @@ def serve(stored: StoredFile, *, inline: bool = False) -> HttpResponse:
 
 def serve_storage(
     storage_name: str, *, filename: str, content_type: str, inline: bool = False
-) -> HttpResponse:
+) -> HttpResponseBase:
     if settings.AWS_STORAGE_BUCKET_NAME:
-        url = default_storage.url(
+        url = default_storage.url(  # type: ignore[call-arg]  # S3Storage.url's parameters
             storage_name,
             parameters={
                 "ResponseContentDisposition": content_disposition_header(not inline, filename),

@@ -1,6 +1,6 @@
 """Forms of the ID and access pages: they check the shape of input, services apply rules."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -110,7 +110,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = settings.LANGUAGES
+        cast(forms.ChoiceField, self.fields["preferred_language"]).choices = settings.LANGUAGES
         self.fields["time_zone"] = forms.ChoiceField(
             label=_("Time zone for pages, e-mails and PDFs"),
             required=False,

@@ -9,12 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portal.access import company_required, gate
 from portal.exports import Column, export_response
 from portal.files import serve
+from portal.http import AppRequest
 from portal.jobs import JobRefused, job_start, kind_of
 from portal.models import Job
 
@@ -22,11 +23,11 @@ RECENT = 20
 POLL_SECONDS = 2
 
 
-def _own_jobs(request: HttpRequest):
+def _own_jobs(request: AppRequest):
     return Job.objects.for_company(request.company).of_user(request.user)
 
 
-def _own_job(request: HttpRequest, pk: int) -> tuple[Job, HttpResponse | None]:
+def _own_job(request: AppRequest, pk: int) -> tuple[Job, HttpResponseBase | None]:
     """The user's job and, when its application's gate says no, the response that stops."""
     job = get_object_or_404(_own_jobs(request).select_related("file"), pk=pk)
     kind = kind_of(job)
@@ -36,14 +37,14 @@ def _own_job(request: HttpRequest, pk: int) -> tuple[Job, HttpResponse | None]:
 
 
 @company_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AppRequest) -> HttpResponse:
     jobs = list(_own_jobs(request)[:RECENT])
     rows = [{"job": job, "kind": kind_of(job)} for job in jobs]
     return render(request, "portal/job_list.html", {"rows": [r for r in rows if r["kind"]]})
 
 
 @company_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AppRequest, pk: int) -> HttpResponseBase:
     job, stop = _own_job(request, pk)
     if stop is not None:
         return stop
@@ -57,7 +58,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @company_required
-def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def job_download(request: AppRequest, pk: int) -> HttpResponseBase:
     job, stop = _own_job(request, pk)
     if stop is not None:
         return stop
@@ -67,7 +68,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export_or_job(
-    request: HttpRequest,
+    request: AppRequest,
     *,
     fmt: str,
     queryset: QuerySet,
@@ -77,7 +78,7 @@ def export_or_job(
     params: dict[str, Any],
     back: str,
     sheet: Any = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Stream a small export in the response; beyond EXPORT_DIRECT_MAX_ROWS, start a job
     (the worker builds it from `params`) and send the user to its page, so no request
     holds a web worker for the whole table."""
@@ -90,7 +91,7 @@ def export_or_job(
 
 
 def start_or_back(
-    request: HttpRequest, *, kind: str, params: dict[str, Any], total: int, back: str
+    request: AppRequest, *, kind: str, params: dict[str, Any], total: int, back: str
 ) -> HttpResponse:
     """Start a job and show its page; over the caps, go back with the reason."""
     try:

@@ -15,7 +15,7 @@ evicted after JOBS_KEEP_HOURS, and a user keeps at most JOBS_KEEP_PER_USER of th
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -28,7 +28,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.files import store_bytes
+from portal.exports import XLSX_TYPE, Column, export_bytes
+from portal.files import CSV, store_bytes
 from portal.models import Company, Event, Job, StoredFile, User
 from portal.queue import hand_over, hand_over_on_commit
 
@@ -60,6 +61,51 @@ class JobKind:
     retry_hint: Any  # what to do when it failed
     back: Callable[[Job], str]  # where the user came from
     email_template: str = ""  # e-mail the owner a link when it is ready (a ZIP)
+
+
+@dataclass(frozen=True)
+class ExportRows:
+    """What an application exports for a job: rows, columns, file name (no extension)."""
+
+    rows: Iterable[Any]
+    columns: list[Column]
+    name: str
+    sheet: Any = None
+
+
+def back_to_list(url_name: str) -> Callable[[Job], str]:
+    """The list page the export was asked from, with its filters (the job's "query")."""
+
+    def back(job: Job) -> str:
+        query = job.params.get("query", "")
+        return reverse(url_name) + (f"?{query}" if query else "")
+
+    return back
+
+
+def export_kind(
+    *,
+    key: str,
+    app: str,
+    title: Any,
+    retry_hint: Any,
+    select: Callable[[Job], ExportRows],
+    back: Callable[[Job], str],
+) -> JobKind:
+    """The job kind of a CSV/XLSX export beyond the direct-download size: `select(job)`
+    reads the rows again from the job's company; the format is the job's "fmt"."""
+
+    def build(job: Job, progress: Progress) -> Result:
+        fmt = job.params.get("fmt", "csv")
+        export = select(job)
+        data = export_bytes(fmt, export.rows, export.columns, sheet=export.sheet, progress=progress)
+        return Result(
+            data=data,
+            name=f"{export.name}.{fmt}",
+            content_type=XLSX_TYPE if fmt == "xlsx" else CSV,
+        )
+
+    return JobKind(key=key, app=app, title=title, build=build, retry_hint=retry_hint, back=back)
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -210,7 +256,7 @@ def job_fail(*, job_id: int, error: str) -> None:
 
 
 def _delete_files(jobs: list[Job]) -> None:
-    files = [j.file for j in jobs if j.file_id]
+    files = [j.file for j in jobs if j.file is not None]
     Job.objects.filter(pk__in=[j.pk for j in jobs]).delete()
     for stored in files:
         default_storage.delete(stored.storage_name)

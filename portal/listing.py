@@ -327,7 +327,7 @@ class Listing:
         """The whole page, or only its results for an htmx sort, filter or page change
         (a history restore gets the whole page)."""
         htmx = getattr(self.request, "htmx", None)
-        partial = bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+        partial = bool(htmx and not htmx.history_restore_request and not htmx.boosted)
         data = {
             "listing": self,
             "form": self.form,

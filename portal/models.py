@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Iterator
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -65,8 +65,10 @@ class Channel(models.TextChoices):
     NONE = "none", _("Not at all")
 
 
-class UserManager(BaseUserManager):
-    use_in_migrations = True
+class UserManager(BaseUserManager["User"]):
+    # Not in migrations: a migration imports no application code (RunPython code uses
+    # the historical model's plain manager).
+    use_in_migrations = False
 
     def _create(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
@@ -85,11 +87,26 @@ class UserManager(BaseUserManager):
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
 
+    def with_app(
+        self, company: "Company", app: str, *, role: str | None = None
+    ) -> "models.QuerySet[User]":
+        """Active users holding a granted authorization for `app` in `company`, with at
+        least `role` (an approver also counts as a viewer). One row per user."""
+        rank = ROLE_RANK[Role(role)] if role else 0
+        granted = Authorization.objects.filter(
+            user=models.OuterRef("pk"),
+            company=company,
+            app=app,
+            status=Authorization.Status.GRANTED,
+            role__in=[r for r, r_rank in ROLE_RANK.items() if r_rank >= rank],
+        )
+        return self.get_queryset().filter(models.Exists(granted), is_active=True)
+
 
 class User(AbstractUser):
     """The one ID (e-mail + password) that opens every application."""
 
-    username = None
+    username = None  # type: ignore[assignment]  # the e-mail address is the ID
     email = models.EmailField(_("e-mail address"), unique=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
@@ -105,10 +122,11 @@ class User(AbstractUser):
         help_text=_("Empty: the time zone of your company's country."),
     )
 
-    objects = UserManager()
+    # Not Django's UserManager (no username): its own create_user / create_superuser.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -124,7 +142,7 @@ class User(AbstractUser):
         for secret in settings.SECRET_KEY_FALLBACKS:
             yield self._session_hash(secret)
 
-    def _session_hash(self, secret: str | None) -> str:
+    def _session_hash(self, secret: str | bytes | None) -> str:
         """Django's HMAC of the password, plus the sessions epoch once raised (at 0 the
         hash is Django's own: sessions opened before the epoch existed stay valid)."""
         value = f"{self.password}:{self.sessions_epoch}" if self.sessions_epoch else self.password
@@ -356,7 +374,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver")
 
 
-ROLE_RANK = {Role.VIEWER: 1, Role.APPROVER: 2}
+ROLE_RANK: dict[str, int] = {Role.VIEWER: 1, Role.APPROVER: 2}
 
 
 class AuthorizationQuerySet(TenantQuerySet):

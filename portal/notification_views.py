@@ -7,13 +7,14 @@ the user is still a member there, and follows its link, where the gate decides.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.access import switch_company_for_link
+from portal.http import PortalRequest
 from portal.models import NotificationEntry
 from portal.notification_centre import entries_mark_all_read, entries_of, entry_open
 from portal.pagination import page_of
@@ -22,7 +23,7 @@ PER_PAGE = 20
 
 
 @login_not_required
-def bell(request: HttpRequest) -> HttpResponse:
+def bell(request: PortalRequest) -> HttpResponse:
     """The bell alone, for htmx to refresh the header's count (one counting query).
 
     Once the session has ended the poll answers 204 (htmx keeps the bell as it is; the
@@ -33,13 +34,13 @@ def bell(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/_bell_link.html")
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: PortalRequest) -> HttpResponse:
     page = page_of(request, entries_of(request.user), PER_PAGE)
     several = len(getattr(request, "memberships", [])) > 1
     return render(request, "portal/notification_list.html", {"page": page, "show_company": several})
 
 
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: PortalRequest, pk: int) -> HttpResponse:
     try:
         entry = entry_open(user=request.user, entry_id=pk)
     except NotificationEntry.DoesNotExist:
@@ -57,7 +58,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: PortalRequest) -> HttpResponse:
     if entries_mark_all_read(user=request.user):
         messages.success(request, _("All your notifications are marked as read."))
     return redirect("portal:notifications")

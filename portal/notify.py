@@ -152,9 +152,9 @@ def mirror_text(row: Notification) -> tuple[str, str]:
     hidden = [value for _marker, value in made.values()] + ["made-at-send-"]
     context = _render_context(row, reveal=False, made=made)
     with translation.override(row.language), timezone.override(zone_for(row.user, row.company)):
-        subject = render_to_string(f"email/{row.template}.subject.txt", context)
+        subject_text = render_to_string(f"email/{row.template}.subject.txt", context)
         text = render_to_string(f"email/{row.template}.txt", context)
-    subject = " ".join(html_lib.unescape(subject).split())[:255]
+    subject = " ".join(html_lib.unescape(subject_text).split())[:255]
     summary = ""
     for paragraph in text.split("\n\n"):
         lines = [
@@ -279,7 +279,7 @@ def render(row: Notification) -> EmailMultiAlternatives:
     made = _made_at_send(row, reveal=True)  # made once: a maker may replace a token
     context = _render_context(row, reveal=True, made=made)
     with translation.override(row.language), timezone.override(zone_for(row.user, row.company)):
-        subject = render_to_string(f"email/{row.template}.subject.txt", context)
+        subject: str = render_to_string(f"email/{row.template}.subject.txt", context)
         text = render_to_string(f"email/{row.template}.txt", context)
         html = render_to_string(f"email/{row.template}.html", context)
     # A subject is plain text: undo the templates' HTML escaping (l&#x27;adresse, R&amp;D).
@@ -337,7 +337,7 @@ def deliver(pk: int) -> str:
             return "failed"
         row.status = Notification.Status.SENT
         row.sent_at = timezone.now()
-        row.subject = message.subject
+        row.subject = str(message.subject)
         row.last_error = ""
         row.save(update_fields=["attempts", "status", "sent_at", "subject", "last_error"])
         return "sent"

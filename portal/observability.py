@@ -4,11 +4,12 @@ import contextvars
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 
 from portal.client_address import client_ip
+from portal.http import PortalRequest
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 security_log = logging.getLogger("portal.security")
@@ -22,7 +23,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
         token = _request_id.set(rid)
-        request.request_id = rid
+        cast(PortalRequest, request).request_id = rid
         try:
             response = self.get_response(request)
         finally:

@@ -175,13 +175,14 @@ DATABASE_REPLICA_PIN_SECONDS = max(
     int(DATABASE_REPLICA_MAX_LAG + 1),
 )
 if not EMBEDDED and env.str("DATABASE_REPLICA_URL", default=""):
+    replica = env_or_exit(database_url, "DATABASE_REPLICA_URL")
     DATABASES["replica"] = {
-        **env_or_exit(database_url, "DATABASE_REPLICA_URL"),
+        **replica,
+        "OPTIONS": {**replica.get("OPTIONS", {}), "connect_timeout": 2},
         "CONN_MAX_AGE": env_or_exit(env.int, "CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
-    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
     DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,

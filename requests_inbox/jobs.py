@@ -7,13 +7,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.applications import App
-from portal.exports import XLSX_TYPE, export_bytes
-from portal.files import CSV
-from portal.jobs import JobKind, Progress, Result
+from portal.jobs import ExportRows, back_to_list, export_kind
 from portal.models import Job, Membership
 from requests_inbox.exports import COLUMNS
 from requests_inbox.filters import RequestFilter
@@ -27,8 +24,7 @@ def filter_requests(visible: QuerySet[Request], data: Any) -> QuerySet[Request]:
     return RequestFilter(data or None, queryset=visible.select_related("requester")).qs
 
 
-def build_export(job: Job, progress: Progress) -> Result:
-    fmt = job.params.get("fmt", "csv")
+def export_rows(job: Job) -> ExportRows:
     is_admin = Membership.objects.filter(
         user=job.user, company=job.company, is_company_admin=True
     ).exists()
@@ -36,29 +32,24 @@ def build_export(job: Job, progress: Progress) -> Result:
         job.user, is_company_admin=is_admin
     )
     rows = filter_requests(visible, QueryDict(job.params.get("query", "")))
-    data = export_bytes(
-        fmt, rows.iterator(chunk_size=2000), COLUMNS, sheet=_("My requests"), progress=progress
+    return ExportRows(
+        rows=rows.iterator(chunk_size=2000),
+        columns=COLUMNS,
+        name="my-requests",
+        sheet=_("My requests"),
     )
-    return Result(
-        data=data, name=f"my-requests.{fmt}", content_type=XLSX_TYPE if fmt == "xlsx" else CSV
-    )
-
-
-def _requests(job: Job) -> str:
-    query = job.params.get("query", "")
-    return reverse("requests_inbox:list") + (f"?{query}" if query else "")
 
 
 KINDS = [
-    JobKind(
+    export_kind(
         key=EXPORT_KIND,
         app=App.REQUESTS,
         title=_("Requests spreadsheet"),
-        build=build_export,
+        select=export_rows,
         retry_hint=_(
             "The spreadsheet could not be built. Please try again, or narrow the filters "
             "to export fewer requests."
         ),
-        back=_requests,
+        back=back_to_list("requests_inbox:list"),
     ),
 ]

@@ -6,7 +6,7 @@ history row and queues e-mails through the outbox. Attachments are stored inside
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -131,7 +131,7 @@ def _set_status(request: Request, status: str, *, actor: User | None, note: str 
         request.answered_at = now
     _history(request, frm=previous, to=status, actor=actor, note=note)
     if status == Status.CLOSED and request.category == Topic.INVOICES and request.reference:
-        from invoices.services import invoice_dispute_closed
+        from invoices.disputes import invoice_dispute_closed
 
         invoice_dispute_closed(request=request, actor=actor)
 
@@ -176,7 +176,7 @@ def thread_headers(request: Request) -> tuple[dict[str, str], dict[str, Any] | N
 
 def replies_by_email() -> bool:
     """Answers by e-mail reach the request only when a Reply-To inbox is set and read."""
-    return bool(getattr(settings, "REQUESTS_REPLY_TO", "") and settings.INBOUND_IMAP_URL)
+    return bool(settings.REQUESTS_REPLY_TO and settings.INBOUND_IMAP_URL)
 
 
 def _context(request: Request, **extra: Any) -> dict[str, Any]:
@@ -556,10 +556,6 @@ def request_auto_close(*, request: Request) -> bool:
     request.save()
     _notify_requester(request, "requests_inbox_closed")
     return True
-
-
-def visible_attachments(messages: Iterable[Message]) -> list[StoredFile]:
-    return [f for m in messages for f in m.attachments.all()]
 
 
 def request_mark_read(*, request: Request, agent: User) -> None:

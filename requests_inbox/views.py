@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +29,8 @@ from requests_inbox.exports import COLUMNS
 from requests_inbox.filters import REQUESTS
 from requests_inbox.forms import RateForm, ReplyForm, RequestForm
 from requests_inbox.jobs import EXPORT_KIND, filter_requests
-from requests_inbox.models import Message, Request, StatusChange
+from requests_inbox.models import Message, Request
+from requests_inbox.selectors import request_record
 from requests_inbox.services import (
     request_close,
     request_customer_reply,
@@ -202,27 +203,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
 
 
 def detail_context(request: HttpRequest, obj: Request, **extra: Any) -> dict[str, Any]:
-    """Conversation (internal notes never), documents both ways, status history: 3 queries."""
-    conversation = list(
-        Message.objects.for_company(request.company)
-        .public()
-        .filter(request=obj)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch("attachments", queryset=StoredFile.objects.order_by("created_at"))
-        )
-    )
-    history = list(
-        StatusChange.objects.for_company(request.company)
-        .filter(request=obj)
-        .select_related("actor")
-    )
-    documents = [(m, f) for m in conversation for f in m.attachments.all()]
+    """The request's page: its record (selectors.request_record) and the forms."""
     return {
         "object": obj,
-        "conversation": conversation,
-        "documents": documents,
-        "history": history,
+        **request_record(request.company, obj),
         "reply_form": extra.pop("reply_form", None) or ReplyForm(),
         "rate_form": extra.pop("rate_form", None)
         or RateForm(initial={"rating": obj.rating or None}),

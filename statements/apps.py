@@ -10,7 +10,7 @@ class StatementsConfig(AppConfig):
         from portal.applications import App, register_home_figures
         from portal.jobs import register_job
         from portal.references import register_reference
-        from statements.home import home_figures
+        from statements.figures import home_figures
         from statements.jobs import KINDS
         from statements.models import CreditNote, Payment
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from invoices.models import BillingAccount, Invoice
 from statements.models import CreditNote, Payment
-from statements.services import LineInput, credit_note_issue, invoice_open_amount, payment_record
+from statements.selectors import invoice_open_amount
+from statements.services import LineInput, credit_note_issue, payment_record
 
 COMPANIES = ["0100001", "0200001"]
 DEMO_TOTALS = ["1200.00", "860.40", "2450.00", "315.99", "5400.00", "780.00"]

@@ -16,9 +16,8 @@ from invoices.models import BillingAccount
 from invoices.rendering import supplier
 from portal.applications import App
 from portal.documents import render_pdf_bytes
-from portal.exports import XLSX_TYPE, export_bytes
-from portal.files import CSV, PDF
-from portal.jobs import JobKind, Progress, Result
+from portal.files import PDF
+from portal.jobs import ExportRows, JobKind, Progress, Result, export_kind
 from portal.models import Job
 from statements.exports import EXPORT_COLUMNS
 from statements.ledger import StatementLines, StatementQuery, totals
@@ -84,21 +83,14 @@ def export_sheet(account: BillingAccount, currency: str) -> str:
     }
 
 
-def build_export(job: Job, progress: Progress) -> Result:
+def export_rows(job: Job) -> ExportRows:
     """The statement lines as CSV or XLSX beyond the direct-download size."""
     account, query = _query(job)
-    fmt = job.params.get("fmt", "csv")
-    data = export_bytes(
-        fmt,
-        StatementLines(query, totals(query).opening).iterator(),
-        EXPORT_COLUMNS,
+    return ExportRows(
+        rows=StatementLines(query, totals(query).opening).iterator(),
+        columns=EXPORT_COLUMNS,
+        name=filename(account, query),
         sheet=export_sheet(account, query.currency),
-        progress=progress,
-    )
-    return Result(
-        data=data,
-        name=f"{filename(account, query)}.{fmt}",
-        content_type=XLSX_TYPE if fmt == "xlsx" else CSV,
     )
 
 
@@ -127,11 +119,11 @@ KINDS = [
         ),
         back=_statement,
     ),
-    JobKind(
+    export_kind(
         key=EXPORT_KIND,
         app=App.STATEMENTS,
         title=_("Statement lines spreadsheet"),
-        build=build_export,
+        select=export_rows,
         retry_hint=_(
             "The spreadsheet could not be built. Please try again, or choose a shorter "
             "period or narrower filters."

@@ -25,11 +25,12 @@ from invoices.rendering import supplier
 from portal.applications import App
 from portal.business_days import first_business_day
 from portal.documents import get_or_render
-from portal.models import Authorization, Company, Event, Notification, User
+from portal.models import Company, Event, Notification, User
 from portal.notify import notify
 from statements.ledger import StatementQuery, money
 from statements.models import CreditNote, CreditNoteLine, LedgerEntry, Payment, PaymentAllocation
 from statements.periods import previous_month
+from statements.selectors import invoice_open_amount, statement_recipients
 from statements.statement import statement_document_context
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,7 @@ class LineInput:
         return (self.quantity * self.unit_price).quantize(CENT)
 
 
-def invoice_open_amount(invoice: Invoice) -> Decimal:
-    """What is still due on an invoice: total − received allocations − credit notes on it."""
-    entry = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.INVOICE, source_id=invoice.pk).first()
-    return entry.open_amount if entry is not None else invoice.total
-
-
-def invoice_settlement_sync(invoice: Invoice) -> None:
+def invoice_settlement_sync(*, invoice: Invoice) -> None:
     """Keep the invoice's paid amount and payment status in step with the ledger
     (received allocations and credit notes), so both applications tell the same story."""
     open_amount = invoice_open_amount(invoice)
@@ -132,7 +127,7 @@ def credit_note_issue(
         for i, line in enumerate(lines, start=1)
     )
     if invoice is not None:
-        invoice_settlement_sync(invoice)
+        invoice_settlement_sync(invoice=invoice)
     return note
 
 
@@ -185,7 +180,7 @@ def payment_record(
         allocation.full_clean()
         allocation.save()
         if status == Payment.Status.RECEIVED:
-            invoice_settlement_sync(invoice)
+            invoice_settlement_sync(invoice=invoice)
     return payment
 
 
@@ -194,17 +189,6 @@ def payment_record(
 
 def monthly_dedupe_key(account: BillingAccount, user: User, month_start: date) -> str:
     return f"statements:monthly:{account.pk}:{user.pk}:{month_start:%Y-%m}"
-
-
-def statement_recipients(company: Company) -> list[User]:
-    """Users with the Statements authorization who chose the monthly statement."""
-    users = User.objects.filter(
-        is_active=True,
-        authorizations__company=company,
-        authorizations__app=App.STATEMENTS,
-        authorizations__status=Authorization.Status.GRANTED,
-    ).distinct()
-    return [user for user in users if user.wants(Event.MONTHLY_STATEMENT)]
 
 
 def _statement_pdf(
@@ -298,7 +282,7 @@ def company_monthly_statements(*, company: Company, today: date) -> int:
             )
             path += f"?period=custom&start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
             with transaction.atomic():
-                row = notify(
+                queued_row = notify(
                     event=Event.MONTHLY_STATEMENT,
                     template="statements_monthly",
                     recipient=user,
@@ -318,7 +302,7 @@ def company_monthly_statements(*, company: Company, today: date) -> int:
                     dedupe_key=key,
                     link=path,
                 )
-            if row is not None:
+            if queued_row is not None:
                 queued += 1
     return queued
 

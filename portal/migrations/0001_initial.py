@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portal.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -74,9 +73,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'user',
                 'verbose_name_plural': 'users',
             },
-            managers=[
-                ('objects', portal.models.UserManager()),
-            ],
         ),
         migrations.CreateModel(
             name='Authorization',

@@ -40,7 +40,9 @@ def form_errors(context: template.Context) -> list[dict[str, str]]:
                 continue
             seen.add(id(form))
             for message in form.non_field_errors():
-                items.append({"label": "", "message": message, "anchor": _first_field_id(form)})
+                items.append(
+                    {"label": "", "message": str(message), "anchor": _first_field_id(form)}
+                )
             for name, errors in form.errors.items():
                 if name not in form.fields:
                     continue
@@ -48,6 +50,6 @@ def form_errors(context: template.Context) -> list[dict[str, str]]:
                 anchor = "" if field.is_hidden else field.id_for_label or field.auto_id or ""
                 for message in ErrorList(errors):
                     items.append(
-                        {"label": str(field.label or ""), "message": message, "anchor": anchor}
+                        {"label": str(field.label or ""), "message": str(message), "anchor": anchor}
                     )
     return items

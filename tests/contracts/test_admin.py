@@ -114,3 +114,56 @@ def test_a_signed_contract_is_read_only_in_the_admin(agent_client, company, stat
     assert response.status_code == 403
     contract.refresh_from_db()
     assert (contract.value, contract.end_date) == (value, end)
+
+
+def test_agent_creating_a_contract_without_its_document_is_told_and_nothing_is_saved(
+    agent_client, company
+):
+    """The admin creates through contract_create, which starts a contract with its document."""
+    today = timezone.localdate()
+    response = agent_client.post(
+        reverse("admin:contracts_contract_add"),
+        {
+            "company": company.pk,
+            "number": "AG-101",
+            "title": "No document yet",
+            "type": "services",
+            "start_date": today.isoformat(),
+            "end_date": (today + datetime.timedelta(days=365)).isoformat(),
+            "value": "1000.00",
+            "currency": "EUR",
+            **{f"{p}-TOTAL_FORMS": "0" for p in ["versions", "steps", "signatures", "events"]},
+            **{f"{p}-INITIAL_FORMS": "0" for p in ["versions", "steps", "signatures", "events"]},
+        },
+    )
+    assert response.status_code == 200
+    assert "A new contract starts with its document." in response.content.decode()
+    assert not Contract.objects.filter(number="AG-101").exists()
+
+
+def test_agent_created_contract_has_the_services_history(agent_client, company):
+    today = timezone.localdate()
+    agent_client.post(
+        reverse("admin:contracts_contract_add"),
+        {
+            "company": company.pk,
+            "number": "AG-102",
+            "title": "Prepared by the supplier",
+            "type": "services",
+            "start_date": today.isoformat(),
+            "end_date": (today + datetime.timedelta(days=30)).isoformat(),
+            "value": "10.00",
+            "currency": "EUR",
+            "document": pdf_upload(),
+            **{f"{p}-TOTAL_FORMS": "0" for p in ["versions", "steps", "signatures", "events"]},
+            **{f"{p}-INITIAL_FORMS": "0" for p in ["versions", "steps", "signatures", "events"]},
+        },
+    )
+    contract = Contract.objects.get(company=company, number="AG-102")
+    assert contract.status == ContractStatus.DRAFT
+    assert list(contract.events.order_by("seq").values_list("action", flat=True)) == [
+        "created",
+        "version_added",
+    ]
+    assert contract.current_version.summary == "Document from the supplier"
+    assert verify_chain() is None

@@ -382,7 +382,7 @@ def test_pages_and_messages_in_french(client, company):
 
 
 def test_company_admin_grants_and_withdraws_signing_authority(client, company, company_admin):
-    from contracts.services import can_sign
+    from contracts.selectors import can_sign
 
     approver = member(company, role=Role.APPROVER, email="boss@acme.test")
     viewer = member(company, role=Role.VIEWER, email="looker@acme.test")

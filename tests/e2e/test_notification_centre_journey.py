@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from invoices import services as invoice_services
+from invoices.copies import invoice_send_copy
 from portal.services import access_request_submit
 from tests.e2e.browsing import sign_in, switch_language, url_for
 from tests.factories.portal import member
@@ -33,7 +33,7 @@ def _shot(page, name: str) -> None:
 def test_the_bell_counts_and_clears(page, live_server, e2e_world):
     world = e2e_world
     invoice = InvoiceFactory(company=world.company, number="F-2026-BELL")
-    invoice_services.send_copy(
+    invoice_send_copy(
         invoice=invoice, user=world.viewer, recipients=world.approver.email, mode="link"
     )
     sign_in(page, live_server, world.approver.email)

@@ -20,7 +20,7 @@ from django.db import connections
 
 from contracts import services as contract_services
 from contracts.models import Contract, ContractStatus
-from invoices import services as invoice_services
+from invoices.approval import invoice_decide
 from invoices.models import ApprovalStatus, Invoice, InvoiceEvent
 from portal.models import Notification, Role
 from tests.contracts.factories import contract_in
@@ -74,7 +74,7 @@ def test_twenty_approvers_decide_one_invoice_at_once(company):
         decision = "approve" if index % 2 == 0 else "reject"
 
         def action():
-            invoice_services.invoice_decide(
+            invoice_decide(
                 company=company,
                 number=invoice.number,
                 user=user,
@@ -105,7 +105,7 @@ def test_twenty_approvers_decide_one_invoice_at_once(company):
 
     # A stale form (the old version) is refused, also by the winner; nothing changes.
     with pytest.raises(ValidationError) as stale:
-        invoice_services.invoice_decide(
+        invoice_decide(
             company=company,
             number=invoice.number,
             user=winner,
@@ -123,7 +123,7 @@ def test_twenty_approvals_without_a_version_still_decide_once(company):
     approvers = [member(company, role=Role.APPROVER) for _ in range(THREADS)]
     outcomes = race(
         [
-            lambda user=user: invoice_services.invoice_decide(
+            lambda user=user: invoice_decide(
                 company=company, number=invoice.number, user=user, decision="approve"
             )
             for user in approvers

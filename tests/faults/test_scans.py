@@ -20,7 +20,8 @@ from contracts.models import ContractStatus
 from contracts.tasks import expiry_notices
 from invoices.tasks import overdue_scan
 from portal.agents import make_agent
-from portal.models import Event, Notification, Role
+from portal.applications import App
+from portal.models import Event, Notification, Role, User
 from requests_inbox.models import Request
 from requests_inbox.services import request_submit
 from requests_inbox.tasks import due_reminders
@@ -84,7 +85,7 @@ def test_scans_twice_and_after_two_days_of_beat_downtime_send_each_email_once(
             overdue_scan.apply()
     assert_each_once(smtp_sink)
 
-    contract_users = contract_services.contract_users(company)
+    contract_users = list(User.objects.with_app(company, App.CONTRACTS))
     expiry = Notification.objects.filter(template="contracts_expiry")
     assert expiry.count() == len(contract_users)  # the 90-day notice, once per user
     reminders = Notification.objects.filter(template="requests_inbox_due_reminder")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from invoices import services
+from invoices.copies import invoice_send_copy, new_link_token
 from invoices.models import InvoiceEvent, ShareLink
 from tests.invoices.factories import InvoiceFactory
 
@@ -61,11 +61,11 @@ def test_invalid_or_too_many_addresses_are_refused(viewer_client, company, mailo
 def test_copies_are_rate_limited(viewer, company):
     invoice = InvoiceFactory(company=company)
     for i in range(2):
-        services.send_copy(
+        invoice_send_copy(
             invoice=invoice, user=viewer, recipients=[f"p{i}{j}@ok.test" for j in range(10)]
         )
     with pytest.raises(Exception) as exc:
-        services.send_copy(invoice=invoice, user=viewer, recipients=["one@more.test"])
+        invoice_send_copy(invoice=invoice, user=viewer, recipients=["one@more.test"])
     assert exc.value.code == "rate_limited"
 
 
@@ -114,8 +114,8 @@ def test_share_link_works_without_account_until_revoked(
 
 def test_expired_and_unknown_links_show_a_clear_page(viewer, company, client):
     invoice = InvoiceFactory(company=company, number="F-EXP")
-    links = services.send_copy(invoice=invoice, user=viewer, recipients=["g@x.test"], mode="link")
-    token = services.new_link_token()
+    links = invoice_send_copy(invoice=invoice, user=viewer, recipients=["g@x.test"], mode="link")
+    token = new_link_token()
     ShareLink.objects.filter(pk=links[0].pk).update(
         token_hash=ShareLink.hash_token(token), expires_at=timezone.now() - timedelta(seconds=1)
     )
@@ -132,7 +132,7 @@ def test_only_the_sender_or_an_admin_revokes(client, viewer, company, company_ad
     from tests.factories.portal import member
 
     invoice = InvoiceFactory(company=company)
-    (link,) = services.send_copy(invoice=invoice, user=viewer, recipients=["g@x.test"], mode="link")
+    (link,) = invoice_send_copy(invoice=invoice, user=viewer, recipients=["g@x.test"], mode="link")
     url = reverse("invoices:revoke_link", args=[invoice.number, link.pk])
     login(client, member(company, email="colleague@acme.test"), company)
     assert client.post(url).status_code == 404
@@ -187,16 +187,14 @@ def test_a_refused_batch_uses_up_nothing_and_copies_survive_a_redis_outage(
     from portal.configuration import redis_caches
 
     invoice = InvoiceFactory(company=company)
-    services.send_copy(
-        invoice=invoice, user=viewer, recipients=[f"a{j}@ok.test" for j in range(10)]
-    )
-    services.send_copy(invoice=invoice, user=viewer, recipients=[f"b{j}@ok.test" for j in range(5)])
+    invoice_send_copy(invoice=invoice, user=viewer, recipients=[f"a{j}@ok.test" for j in range(10)])
+    invoice_send_copy(invoice=invoice, user=viewer, recipients=[f"b{j}@ok.test" for j in range(5)])
     with pytest.raises(Exception) as exc:
-        services.send_copy(
+        invoice_send_copy(
             invoice=invoice, user=viewer, recipients=[f"c{j}@ok.test" for j in range(6)]
         )
     assert exc.value.code == "rate_limited"
-    services.send_copy(invoice=invoice, user=viewer, recipients=[f"d{j}@ok.test" for j in range(5)])
+    invoice_send_copy(invoice=invoice, user=viewer, recipients=[f"d{j}@ok.test" for j in range(5)])
     # the copy quota lets sending through when its counters cannot be reached
     settings.CACHES = redis_caches("redis://127.0.0.1:1/0", timeout=0.2)
-    services.send_copy(invoice=invoice, user=viewer, recipients=["e@ok.test"])
+    invoice_send_copy(invoice=invoice, user=viewer, recipients=["e@ok.test"])

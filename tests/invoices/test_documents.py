@@ -15,8 +15,9 @@ from lxml import etree
 from pypdf import PdfReader
 
 from invoices import facturx, rendering
+from invoices.disputes import invoice_dispute
+from invoices.issuing import invoice_issue
 from invoices.models import Invoice, InvoiceEvent
-from invoices.services import invoice_dispute, invoice_issue
 from invoices.terms import PaymentTerm, due_date_for
 from portal.models import Notification
 from tests.conftest import login

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from invoices import services
+from invoices.approval import invoice_decide
 from invoices.models import ApprovalStatus, Invoice, InvoiceEvent
 from tests.factories.portal import member
 from tests.invoices.factories import InvoiceFactory
@@ -35,7 +35,7 @@ def test_two_approvers_at_once_one_wins_the_other_is_told(company):
     def decide(user, decision):
         try:
             barrier.wait(timeout=10)
-            services.invoice_decide(
+            invoice_decide(
                 company=company,
                 number=invoice.number,
                 user=user,

@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from invoices import services
+from invoices.approval import invoice_decide
+from invoices.disputes import invoice_dispute
+from invoices.issuing import invoice_issue
 from invoices.models import ApprovalStatus, Invoice, InvoiceEvent, PaymentStatus
+from invoices.overdue import invoice_overdue_scan
 from portal.models import Event, Notification
 from tests.conftest import login
 from tests.factories.portal import member
@@ -20,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def _issue(company, number="F-NEW-1", **extra):
     account = BillingAccountFactory(company=company)
-    return services.invoice_issue(
+    return invoice_issue(
         company=company,
         billing_account=account,
         number=number,
@@ -55,7 +58,7 @@ def test_issue_refuses_duplicates_and_bad_dates(company):
     assert exc.value.code == "duplicate"
     account = BillingAccountFactory(company=company)
     with pytest.raises(ValidationError) as exc:
-        services.invoice_issue(
+        invoice_issue(
             company=company,
             billing_account=account,
             number="X",
@@ -98,16 +101,16 @@ def test_overdue_scan_flags_once_and_mails_once_per_user(
         payment_status=PaymentStatus.PAID,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.overdue_scan() == 1
+        assert invoice_overdue_scan() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.overdue_scan() == 0
+        assert invoice_overdue_scan() == 0
     late.refresh_from_db()
     assert late.payment_status == PaymentStatus.OVERDUE
     assert [m.subject for m in mailoutbox] == ["Invoice F-LATE is overdue"]
     # even if the flag were reset, the dedupe key keeps it to one e-mail per invoice and user
     Invoice.objects.filter(pk=late.pk).update(payment_status=PaymentStatus.OPEN)
     with django_capture_on_commit_callbacks(execute=True):
-        services.overdue_scan()
+        invoice_overdue_scan()
     assert Notification.objects.filter(template="invoices_overdue").count() == 1
     assert len(mailoutbox) == 1
 
@@ -159,12 +162,12 @@ def test_dispute_opens_a_request_and_shows_disputed_until_closed(
     rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
     assert rows[1].startswith("F-DISP,") and rows[1].endswith(",Open,Disputed")
     with pytest.raises(ValidationError) as exc:
-        services.invoice_decide(
+        invoice_decide(
             company=company, number="F-DISP", user=approver, decision="approve", version=1
         )
     assert exc.value.code == "disputed"
     with pytest.raises(ValidationError):
-        services.invoice_dispute(company=company, number="F-DISP", user=approver, reason="again")
+        invoice_dispute(company=company, number="F-DISP", user=approver, reason="again")
 
     request_close(request=request, user=approver)
     detail = approver_client.get(invoice.get_absolute_url())
@@ -176,12 +179,12 @@ def test_dispute_opens_a_request_and_shows_disputed_until_closed(
 def test_dispute_with_unknown_lines_or_no_reason(approver, company):
     invoice = InvoiceFactory(company=company)
     with pytest.raises(ValidationError) as exc:
-        services.invoice_dispute(
+        invoice_dispute(
             company=company, number=invoice.number, user=approver, reason="x", line_positions=[7]
         )
     assert exc.value.code == "bad_lines"
     with pytest.raises(ValidationError) as exc:
-        services.invoice_dispute(company=company, number=invoice.number, user=approver, reason=" ")
+        invoice_dispute(company=company, number=invoice.number, user=approver, reason=" ")
     assert exc.value.code == "no_reason"
 
 

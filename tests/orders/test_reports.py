@@ -212,7 +212,7 @@ def test_email_report_as_link(
     "recipients, message",
     [
         ("not-an-address", "is not a valid e-mail address"),
-        (",".join(f"u{i}@example.com" for i in range(11)), "at most 10"),
+        (",".join(f"u{i}@example.com" for i in range(11)), "At most 10 addresses"),
         ("", "This field is required"),
     ],
 )

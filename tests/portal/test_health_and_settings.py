@@ -113,7 +113,7 @@ def test_a_malformed_variable_stops_start_up_with_one_line_naming_it(env, variab
 
 def test_invoice_settings_come_from_the_environment():
     code = (
-        "from invoices.rendering import supplier; from invoices.services import zip_direct_max; "
+        "from invoices.rendering import supplier; from invoices.zip_jobs import zip_direct_max; "
         "print(supplier(country_code='FR')['name'], zip_direct_max())"
     )
     result = manage(

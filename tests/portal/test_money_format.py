@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from invoices.issuing import invoice_issue
 from invoices.models import BillingAccount
-from invoices.services import invoice_issue
 from portal.models import Event, Role
 from portal.money import format_money, format_number
 from tests.conftest import login

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contracts import services as contract_services
 from contracts.models import ContractStatus
-from invoices import services as invoice_services
+from invoices.copies import invoice_send_copy
 from portal import jobs
 from portal.models import Channel, Event, Notification, NotificationEntry, Role
 from portal.notification_centre import unread_count
@@ -82,7 +82,7 @@ def test_an_invoice_copied_to_a_colleague_is_her_entry_without_the_share_link(
 ):
     invoice = InvoiceFactory(company=company, number="F-BELL")
     with django_capture_on_commit_callbacks(execute=True):
-        invoice_services.send_copy(
+        invoice_send_copy(
             invoice=invoice,
             user=viewer,
             recipients=f"{approver.email.upper()}, someone@outside.test",

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from invoices import services
+from invoices.copies import new_link_token
 from invoices.models import ShareLink
 from tests.invoices.factories import InvoiceFactory
 from tests.security.matrix import Route
@@ -17,7 +17,7 @@ def _invoice(company, user):
 
 
 def _share(invoice, user):
-    token = services.new_link_token()
+    token = new_link_token()
     link = ShareLink.objects.create(
         invoice=invoice,
         token_hash=ShareLink.hash_token(token),

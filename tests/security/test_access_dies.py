@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from contracts import services as contract_services
-from invoices import services as invoice_services
+from invoices.copies import invoice_send_copy, new_link_token
 from invoices.models import ShareLink
 from portal import services as portal_services
 from portal.models import Authorization, Membership
@@ -60,10 +60,10 @@ def test_share_link_dies_with_its_senders_access(
     client, viewer, company, company_admin, lose_access
 ):
     invoice = InvoiceFactory(company=company, number="F-SHARED")
-    (link,) = invoice_services.send_copy(
+    (link,) = invoice_send_copy(
         invoice=invoice, user=viewer, recipients=["colleague@outside.test"], mode="link"
     )
-    token = invoice_services.new_link_token()
+    token = new_link_token()
     ShareLink.objects.filter(pk=link.pk).update(token_hash=ShareLink.hash_token(token))
     page = reverse("invoices:shared", args=[token])
     pdf = reverse("invoices:shared_pdf", args=[token])

@@ -37,7 +37,8 @@ CHANGE_ONLY = {
     "requests_inbox.request",
     "inventory.changerequest",
 }
-NOTHING = {"portal.storedfile", "requests_inbox.requestread"}
+# A user's own notification-centre entries are hers alone (agents see the e-mail outbox).
+NOTHING = {"portal.storedfile", "requests_inbox.requestread", "portal.notificationentry"}
 
 
 def expected(app_label: str, codename: str) -> bool:

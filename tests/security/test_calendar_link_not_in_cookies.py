@@ -10,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from contracts.models import CalendarFeed
-from contracts.services import feed_token_hash
+from contracts.selectors import feed_token_hash
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

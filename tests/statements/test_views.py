@@ -281,7 +281,7 @@ def test_home_balances_are_the_ledger_sums(company, ledger):
     """The home tile reads the three tables; it must say what the ledger view says."""
     from django.db.models import Sum
 
-    from statements.home import balances
+    from statements.figures import balances
     from statements.models import LedgerEntry, Payment
 
     PaymentFactory(
