@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,8 @@ class PortalConfig(AppConfig):
         from portal.identity import shared_row_saved, user_row_saved
         from portal.models import Authorization, Company, Country, Membership, User
 
-        for model in (User, Membership, Authorization):
+        models: tuple[type[Any], ...] = (User, Membership, Authorization)
+        for model in models:
             for signal in (post_save, post_delete):
                 signal.connect(
                     user_row_saved, sender=model, dispatch_uid=f"identity.{model.__name__}"

@@ -48,7 +48,8 @@ def _display(field, value: Any) -> str:
     if isinstance(field, BooleanField):
         return _("yes")
     if isinstance(field, ChoiceField):
-        labels = {str(k): v for k, v in field.choices if not isinstance(v, (list, tuple))}
+        choices: Any = field.choices
+        labels = {str(k): v for k, v in choices if not isinstance(v, (list, tuple))}
         return str(labels.get(str(value), value))
     if isinstance(value, datetime | date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")

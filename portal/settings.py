@@ -158,7 +158,7 @@ else:
     # persistent connections (CONN_MAX_AGE), which survive the worker's fork.
     DB_POOL_SIZE = env_or_exit(env.int, "DB_POOL_SIZE", default=0)
     if DB_POOL_SIZE > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # type: ignore[index]
             "min_size": 1,
             "max_size": DB_POOL_SIZE,
             "timeout": env_or_exit(env.int, "DB_POOL_TIMEOUT", default=10),
