@@ -139,8 +139,14 @@ if (sessionWarning && typeof sessionWarning.showModal === "function") {
   });
   schedule(Number(sessionWarning.dataset.idleSeconds));
   // A page's own background poll (the bell) is not activity: the server does not count it either.
+  // htmx reports a request whose element its own swap replaced on that element's parent:
+  // look at the element that asked (requestConfig.elt) as well.
+  const isBackgroundPoll = (detail) =>
+    [detail.elt, detail.requestConfig && detail.requestConfig.elt].some(
+      (el) => el && el.closest && el.closest("[data-background-poll]"),
+    );
   document.addEventListener("htmx:afterRequest", (event) => {
-    if (event.detail.elt && event.detail.elt.closest("[data-background-poll]")) return;
+    if (isBackgroundPoll(event.detail)) return;
     schedule(Number(sessionWarning.dataset.idleFull));
   });
 }
