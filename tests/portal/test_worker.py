@@ -17,7 +17,7 @@ from celery import Celery
 from celery.contrib.testing.app import setup_default_app
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 
 from portal import notify
 from portal.models import Event, Notification
@@ -119,10 +119,21 @@ def _templates(test_templates):
 def wait_for(predicate, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
+        if _settled(predicate):
             return True
         time.sleep(0.1)
     return predicate()
+
+
+def _settled(predicate) -> bool:
+    """The predicate, read again later when SQLite's shared in-memory database is locked
+    by the worker thread's write (SQLITE_LOCKED: no busy timeout applies to it)."""
+    try:
+        return predicate()
+    except OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        return False
 
 
 def write_notification(recipient: str) -> Notification:
