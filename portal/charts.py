@@ -25,7 +25,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, translation
 
 from portal.money import format_money, format_number
 
@@ -74,12 +74,18 @@ def month_categories(months: Sequence[date]) -> list[tuple[str, str, str]]:
     and, under the first month and every January, the year."""
     return [
         (
-            formats.date_format(day, "N"),
+            formats.date_format(day, short_month_format()),
             month_name(day),
             str(day.year) if i == 0 or day.month == 1 else "",
         )
         for i, day in enumerate(months)
     ]
+
+
+def short_month_format() -> str:
+    """One short form per language: English "Jan, Feb, Mar" ("N" mixes "June" and "Sept."),
+    French "janv., févr., mars" ("M" would print "jui" for both June and July)."""
+    return "M" if (translation.get_language() or "en").startswith("en") else "N"
 
 
 def month_name(day: date) -> str:

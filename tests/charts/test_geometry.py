@@ -37,6 +37,16 @@ def test_months_cross_the_year():
     assert add_months(date(2026, 1, 31), -1) == date(2025, 12, 1)
 
 
+def test_month_labels_have_one_short_form_per_language():
+    months = [date(2026, m, 1) for m in range(1, 13)]
+    with translation.override("en"):
+        labels = [label for label, _name, _year in month_categories(months)]
+    assert labels[:3] == ["Jan", "Feb", "Mar"] and labels[5:9] == ["Jun", "Jul", "Aug", "Sep"]
+    with translation.override("fr"):
+        labels = [label for label, _name, _year in month_categories(months)]
+    assert len(set(labels)) == 12  # June and July stay apart ("juin", "juil.")
+
+
 def test_ticks_are_round_and_cover_the_values_and_zero():
     assert nice_ticks(0, 66195.96) == [0, 20000, 40000, 60000, 80000]
     ticks = nice_ticks(-1200, 3400)

@@ -53,6 +53,8 @@ def test_above_the_cap_only_the_first_rows_are_printed_and_the_page_says_so(clie
     assert "print-selection__cap" in html
     assert "10" in html.split("print-selection__cap")[1].split("</p>")[0]
     assert "12" in html.split("print-selection__cap")[1].split("</p>")[0]  # of 12 invoices
+    assert "montre les 10 premières lignes" in html  # (the user reads French)
+    assert "montre les 10 lignes" not in html  # never "all of them" when rows were left out
 
 
 @pytest.mark.parametrize(
