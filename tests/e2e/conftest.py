@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 
 from portal.models import Membership, Role
-from tests.e2e.accessibility import ContextWatch, report
+from tests.e2e.accessibility import WAIT_FOR_REPORT_S, ContextWatch, report
 from tests.e2e.browsing import PASSWORD
 from tests.factories.portal import CompanyFactory, CountryFactory, UserFactory, member
 
@@ -119,7 +119,10 @@ def new_context(new_context, _page_watches):
 
     def _new_context(**kwargs):
         context = new_context(**{**CONTEXT_DEFAULTS, **kwargs})
-        context.set_default_timeout(10_000)
+        # An action that navigates waits while the watch finishes checking the page it
+        # leaves (up to WAIT_FOR_REPORT_S): its own limit must be longer, or a busy machine
+        # fails a sign-in that was only waiting for axe.
+        context.set_default_timeout((WAIT_FOR_REPORT_S + 5) * 1000)
         scripts = kwargs.get("java_script_enabled") is not False
         _page_watches.append(ContextWatch(context, scripts=scripts).attach())
         return context
