@@ -123,11 +123,3 @@ def wait_for(predicate, timeout: float = 60, every: float = 0.2):
             return value
         time.sleep(every)
     return predicate()
-
-
-def one_limit_window(seconds: int, needed: float) -> None:
-    """Rate limits count in clock-aligned windows (portal.ratelimits): start where the next
-    `needed` seconds fall inside one window, so that no counter restarts mid-test."""
-    left = seconds - time.time() % seconds
-    if left < needed:
-        time.sleep(left + 0.2)

@@ -10,8 +10,9 @@ from django.conf import settings
 
 from portal.agents import make_agent
 from portal.models import Role
-from tests.cluster.conftest import PASSWORD, browser, one_limit_window, with_password
+from tests.cluster.conftest import PASSWORD, browser, with_password
 from tests.factories.portal import UserFactory, member
+from tests.limit_windows import one_limit_window
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

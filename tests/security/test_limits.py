@@ -14,6 +14,7 @@ from django.urls import reverse
 from orders.models import OrderStatus
 from portal.client_address import client_ip
 from tests.factories.portal import SiteFactory, member
+from tests.limit_windows import one_limit_window
 from tests.orders.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +93,12 @@ def test_without_trusted_proxies_x_forwarded_for_is_never_believed(settings):
     settings.TRUSTED_PROXIES = []
     request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert client_ip(request) == PROXY
+
+
+@pytest.fixture(autouse=True)
+def _one_window():
+    """Every limit here counts per minute: each test runs inside one minute's window."""
+    one_limit_window(60, needed=20)
 
 
 def test_guests_behind_the_proxy_are_limited_separately(client, company, order):
