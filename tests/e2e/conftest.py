@@ -34,10 +34,12 @@ How to write a journey (`tests/e2e/test_<app>_journey.py`)::
 """
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 
 from portal.models import Membership, Role
 from tests.e2e.accessibility import WAIT_FOR_REPORT_S, ContextWatch, report
@@ -181,3 +183,28 @@ def e2e_world(transactional_db):
     Membership.objects.create(user=approver, company=second, is_company_admin=False)
     newcomer = UserFactory(email="newcomer@example.test", first_name="Nina", last_name="Petit")
     return World(company, second, viewer, approver, newcomer)
+
+
+_ONE_REQUEST_AT_A_TIME = threading.RLock()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_live_server_serves_one_request_at_a_time():
+    """With SQLite's in-memory test database, the live server's request threads share one
+    connection (Django's override): two requests at once (a page and the bell's poll, say)
+    can block each other for ever. On SQLite the server runs one request at a time;
+    PostgreSQL keeps concurrent requests."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    call = WSGIHandler.__call__
+
+    def one_at_a_time(self, environ, start_response):
+        with _ONE_REQUEST_AT_A_TIME:
+            return call(self, environ, start_response)
+
+    WSGIHandler.__call__ = one_at_a_time
+    yield
+    WSGIHandler.__call__ = call
