@@ -64,9 +64,11 @@ def cluster_sink():
     sink.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster(django_db_setup, django_db_blocker, tmp_path_factory, cluster_sink):
-    """Started once per test session; every process ends with it, even after a failure."""
+    """Started for the tests of this package and stopped after the last one, even after a
+    failure. Package scope, not session: its beat and workers share the test database, and
+    left running they would sweep and send the outbox rows of the tests that follow."""
     work = tmp_path_factory.mktemp("cluster")
     with django_db_blocker.unblock():
         database = database_url(connection.settings_dict)

@@ -96,10 +96,20 @@ _RUNNER = """
       report({error: String(error)});
     }
   };
+  // Once: on DOMContentLoaded; or when the test leaves a document still loading (the
+  // navigation away can stop its loading, and DOMContentLoaded then never comes: the
+  // document is checked as it is); or, failing all else, after 8 seconds.
+  let started = false;
+  const once = () => { if (!started) { started = true; run(); } };
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", run);
+    document.addEventListener("DOMContentLoaded", once);
+    document.addEventListener("readystatechange", () => {
+      if (document.readyState !== "loading") { once(); }
+    });
+    window.addEventListener("beforeunload", once);
+    setTimeout(once, 8000);
   } else {
-    run();
+    once();
   }
 })();
 """
