@@ -44,8 +44,24 @@ const markScrollableTables = () => {
   }
 };
 markScrollableTables(); // deferred: the document is parsed and its stylesheets applied
-document.addEventListener("htmx:afterSettle", markScrollableTables);
 window.addEventListener("resize", markScrollableTables);
+// A table can also grow after that without the window changing: its web font arrives, a
+// swap fills it. Each wrap and its table are watched for a change of size.
+const tableSizes = "ResizeObserver" in window ? new ResizeObserver(markScrollableTables) : null;
+const watchTables = () => {
+  if (!tableSizes) return;
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    tableSizes.observe(wrap);
+    const table = wrap.querySelector("table");
+    if (table) tableSizes.observe(table);
+  }
+};
+watchTables();
+document.addEventListener("htmx:afterSettle", () => {
+  markScrollableTables();
+  watchTables();
+});
+if (document.fonts) document.fonts.ready.then(markScrollableTables);
 
 // Browsers without ::details-content cannot lay a closed site menu or filter panel
 // out on wide screens: there they are simply kept open (small screens keep the button).

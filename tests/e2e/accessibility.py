@@ -90,24 +90,27 @@ _RUNNER = """
     }
     try {
       await stylesheets();
+      // The page as its reader sees it: web fonts in, and one frame for the page's own
+      // reactions to them (a table that now scrolls becomes a focusable region).
+      const atMost = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      if (document.fonts) await Promise.race([document.fonts.ready, atMost(3000)]);
+      await Promise.race([new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))), atMost(1000)]);
       const results = await window.axe.run(document, {resultTypes: ["violations"]});
       report({violations: window.__portalAxeSummary(results), brokenRefs: window.__portalBrokenRefs()});
     } catch (error) {
       report({error: String(error)});
     }
   };
-  // Once: on DOMContentLoaded; or when the test leaves a document still loading (the
-  // navigation away can stop its loading, and DOMContentLoaded then never comes: the
-  // document is checked as it is); or, failing all else, after 8 seconds.
+  // On DOMContentLoaded (the page's deferred scripts have run). A document the test leaves
+  // before that is reported as not checked, at once: its navigation waits for this report,
+  // and the scripts DOMContentLoaded waits for may be held behind that very navigation.
   let started = false;
   const once = () => { if (!started) { started = true; run(); } };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", once);
-    document.addEventListener("readystatechange", () => {
-      if (document.readyState !== "loading") { once(); }
+    window.addEventListener("beforeunload", () => {
+      if (!started) { started = true; report({skipped: true}); }
     });
-    window.addEventListener("beforeunload", once);
-    setTimeout(once, 8000);
   } else {
     once();
   }

@@ -17,7 +17,7 @@ from celery import Celery
 from celery.contrib.testing.app import setup_default_app
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.db import OperationalError, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 
 from portal import notify
 from portal.models import Event, Notification
@@ -80,11 +80,23 @@ def worker(app: Celery):
         connections.close_all()
 
     task_postrun.connect(close_connections, weak=False)
+    dirty_reads(True)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
             yield
     finally:
+        dirty_reads(False)
         task_postrun.disconnect(close_connections)
+
+
+def dirty_reads(on: bool) -> None:
+    """On the embedded pass the test and the worker thread share one in-memory SQLite
+    database (shared cache), where a reader's table lock makes the other thread's write
+    fail at once with "database table is locked" (no busy timeout applies). While a worker
+    runs, the test thread's polling reads take no table lock (PostgreSQL: nothing to do)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA read_uncommitted = {int(on)}")
 
 
 @contextmanager
