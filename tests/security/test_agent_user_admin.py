@@ -163,8 +163,11 @@ def agent_with_extra_rights(agent):
     group = Group.objects.create(name="Too generous")
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["account", "mfa"],
+            content_type__app_label__in=["account", "mfa", "portal"],
             codename__in=[
+                "add_user",
+                "change_user",
+                "delete_user",
                 "view_emailaddress",
                 "add_emailaddress",
                 "change_emailaddress",
@@ -243,3 +246,23 @@ def test_a_superuser_changing_an_address_or_a_second_factor_is_a_security_event(
         and r.user_id == superuser.pk
     ]
     assert events == [("email_address", "changed"), ("second_factor", "deleted")]
+
+
+def test_user_rights_held_by_a_group_do_not_let_an_agent_take_an_account_over(
+    agent_with_extra_rights, victim
+):
+    """User administration is for superusers whatever a group holds."""
+    client = login_agent(Client(), agent_with_extra_rights)
+    url = reverse("admin:auth_user_password_change", args=[victim.pk])
+    response = client.post(
+        url, {"password1": TAKEOVER, "password2": TAKEOVER, "usable_password": "true"}
+    )
+    assert response.status_code == 403
+    change = reverse("admin:portal_user_change", args=[victim.pk])
+    response = client.post(change, _form(victim, email="attacker@evil.test", is_superuser="on"))
+    assert response.status_code == 403
+    victim.refresh_from_db()
+    assert victim.check_password(PASSWORD) and victim.email != "attacker@evil.test"
+    customer = UserFactory(email="other@acme.test")
+    delete = reverse("admin:portal_user_delete", args=[customer.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
