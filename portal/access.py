@@ -1,7 +1,8 @@
 """The gate: the one place authorization happens.
 
 Every customer-facing view is wrapped by `app_view(app, role=...)`. The gate:
-1. requires sign-in (LoginRequiredMiddleware does it for every view not marked public);
+1. requires sign-in (LoginRequiredMiddleware does it for every view not marked
+   `public_view`, or `background_poll`, which answers 204 when signed out);
 2. requires an active company (request.company, resolved and re-checked per request);
 3. answers 404 when the application is not offered in the company's country;
 4. requires a granted authorization with at least the role asked for, otherwise
@@ -23,7 +24,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -212,10 +213,27 @@ def parse_id(value: object) -> int | None:
 
 
 def public_view(view: View) -> View:
-    """Mark a guest page: no sign-in required. The only explicit exception to the gate."""
+    """Mark a guest page: no sign-in required. With `background_poll`, the only explicit
+    exceptions to the gate's sign-in (tests/security/test_sign_in_exceptions.py)."""
     view = login_not_required(view)
     view.gate_public = True  # type: ignore[attr-defined]
     return view
+
+
+def background_poll(view: View) -> View:
+    """Mark a request a page makes by itself (the bell's count): signed out, it answers 204
+    with nothing, rather than the sign-in redirect whose page htmx would swap into the
+    header; signed in, the view runs for the user's own data only."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapped(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return HttpResponse(status=204)
+        return view(request, *args, **kwargs)
+
+    wrapped.gate_poll = True  # type: ignore[attr-defined]
+    return wrapped
 
 
 def company_required(view: View) -> View:

@@ -1,6 +1,9 @@
 """The agents' admin: sign-in through allauth, MFA required, access decisions as actions."""
 
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
 from allauth.account.authentication import get_authentication_records
+from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin as BaseAuthenticatorAdmin
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
@@ -136,7 +139,7 @@ class UserAdmin(BaseUserAdmin):
         return super().log_deletions(request, queryset)
 
 
-def _user_event(request: HttpRequest, event: str, target: User, message) -> None:
+def _user_event(request: HttpRequest, event: str, target: User, message, **details) -> None:
     """`message` is the admin's change message: a list of {"changed": {"fields": [...]}}
     entries, or a sentence such as "Changed password."."""
     if isinstance(message, list):
@@ -150,7 +153,87 @@ def _user_event(request: HttpRequest, event: str, target: User, message) -> None
         )
     else:
         fields = [str(message)] if message else []
-    security_event(request, event, target_user_id=target.pk, changed=fields)
+    security_event(request, event, target_user_id=target.pk, changed=fields, **details)
+
+
+class UserSignInDataAdminMixin(admin.ModelAdmin):
+    """A user's e-mail addresses and second factors are user administration too: whoever
+    changes them can take the account over (an address of theirs made verified and
+    primary, then a password reset; a second factor removed). Superusers only, whatever a
+    group or a user permission holds, and every change is a security event on the user
+    (`admin_user_changed`, with the part changed). allauth's own admins are replaced."""
+
+    part = ""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def log_addition(self, request, obj, message):
+        _user_event(
+            request, "admin_user_changed", obj.user, message, part=self.part, action="added"
+        )
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        _user_event(request, "admin_user_changed", obj.user, message, part=self.part)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            _user_event(
+                request, "admin_user_changed", obj.user, "", part=self.part, action="deleted"
+            )
+        return super().log_deletions(request, queryset)
+
+
+admin.site.unregister(EmailAddress)
+admin.site.unregister(Authenticator)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(UserSignInDataAdminMixin, BaseEmailAddressAdmin):
+    part = "email_address"
+
+    def make_verified(self, request, queryset) -> None:
+        unverified = list(queryset.filter(verified=False).select_related("user"))
+        super().make_verified(request, queryset)
+        for address in unverified:
+            _user_event(
+                request,
+                "admin_user_changed",
+                address.user,
+                [{"changed": {"fields": ["verified"]}}],
+                part=self.part,
+            )
+
+    make_verified.short_description = BaseEmailAddressAdmin.make_verified.short_description  # type: ignore[attr-defined]
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(UserSignInDataAdminMixin, BaseAuthenticatorAdmin):
+    """The factor's secret (`data`) is never shown, not even to superusers."""
+
+    part = "second_factor"
+    exclude = ("data",)
+    readonly_fields = ("user", "type", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False  # a second factor is enrolled by its owner, with a code
+
+    def has_change_permission(self, request, obj=None):
+        return False  # seen or removed, never edited
 
 
 @admin.register(Country)

@@ -6,14 +6,13 @@ the user is still a member there, and follows its link, where the gate decides.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.access import switch_company_for_link
+from portal.access import background_poll, switch_company_for_link
 from portal.http import PortalRequest
 from portal.models import NotificationEntry
 from portal.notification_centre import entries_mark_all_read, entries_of, entry_open
@@ -22,15 +21,12 @@ from portal.pagination import page_of
 PER_PAGE = 20
 
 
-@login_not_required
+@background_poll
 def bell(request: PortalRequest) -> HttpResponse:
     """The bell alone, for htmx to refresh the header's count (one counting query).
 
-    Once the session has ended the poll answers 204 (htmx keeps the bell as it is; the
-    idle dialog says the session ended) rather than a redirect whose sign-in page htmx
-    would swap into the header."""
-    if not request.user.is_authenticated:
-        return HttpResponse(status=204)
+    Once the session has ended the poll answers 204 (the gate's background_poll: htmx
+    keeps the bell as it is; the idle dialog says the session ended)."""
     return render(request, "portal/_bell_link.html")
 
 

@@ -100,3 +100,17 @@ def test_compose_passes_the_proxy_address_with_the_documented_default():
     environment = compose["services"]["web"]["environment"]
     assert environment["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
     assert "FORWARDED_ALLOW_IPS" in (ROOT / "README.md").read_text()
+
+
+def test_compose_passes_the_trusted_proxies_and_the_scanner_to_every_container():
+    """Compose hands a container only the variables its `environment` names (a `.env`
+    file merely fills `${...}`): without these lines, TRUSTED_PROXIES set as the README
+    says never reached the web tier, and every client behind the TLS proxy shared the
+    proxy's address for the sign-in and guest limits (issue 14, item 2)."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for service in ("web", "worker"):
+        environment = compose["services"][service]["environment"]
+        assert environment["TRUSTED_PROXIES"] == "${TRUSTED_PROXIES:-}", service
+        assert environment["CLAMD_URL"] == "${CLAMD_URL:-}", service
+    readme = (ROOT / "README.md").read_text()
+    assert "TRUSTED_PROXIES" in readme and "CLAMD_URL" in readme
