@@ -204,7 +204,7 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "requester__email",
         "messages__body",
     ]
-    list_select_related = ["company__country", "assignee"]
+    list_select_related = ["company__country", "assignee", "requester"]
     ordering = ["due_at"]
     list_per_page = 50
     show_full_result_count = False
