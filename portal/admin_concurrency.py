@@ -195,6 +195,14 @@ def presence_note(request: PortalRequest, obj: models.Model) -> list[str]:
     return notes
 
 
+def presence_leave(request: PortalRequest, obj: models.Model) -> None:
+    """The agent saved or answered and left the page: colleagues no longer see them on it."""
+    key = _presence_key(obj)
+    seen: dict[str, list] = cache.get(key) or {}
+    if seen.pop(str(request.user.pk), None) is not None:
+        cache.set(key, seen, int(PRESENCE_WINDOW.total_seconds()))
+
+
 class VersionCheckMixin(_Admin):
     """For a ModelAdmin: refuse stale saves; say who else has the record open."""
 
@@ -237,6 +245,11 @@ class VersionCheckMixin(_Admin):
             name, opts = fieldsets[0]
             fieldsets[0] = (name, {**opts, "fields": [*opts["fields"], VERSION_FIELD]})
         return fieldsets
+
+    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        # saved: off the page ("Save and continue" opens it again, and is seen again)
+        presence_leave(cast(PortalRequest, request), obj)
+        return super().response_change(request, obj)
 
     def change_view(
         self,

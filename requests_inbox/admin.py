@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_concurrency import presence_leave
 from portal.admin_guards import GuardedAdminMixin
 from portal.files import serve
 from portal.models import StoredFile
@@ -448,6 +449,7 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
                         _("%(number)s: reply sent to the customer by e-mail.")
                         % {"number": obj.number},
                     )
+                presence_leave(request, obj)  # answered: off the page, back to the queue
                 # Back to the queue as the agent left it: the next request is one click away.
                 queue = reverse("admin:requests_inbox_request_changelist")
                 return redirect(f"{queue}?{filters}" if filters else queue)
