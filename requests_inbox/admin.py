@@ -391,6 +391,8 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
             extra_context["conversation"] = conversation
             macros = list(canned_answers_for(obj))
             extra_context["macros"] = macros
+            # inserting a canned answer reloads the page: the queue's filters go along
+            extra_context["changelist_filters"] = request.GET.get("_changelist_filters", "")
             chosen = next((m for m in macros if str(m.pk) == request.GET.get("macro")), None)
             initial = {"seen": conversation[-1].pk if conversation else 0}
             if chosen is not None:
