@@ -1,8 +1,6 @@
 """Two agents on one record with rows edited on the same page (a company's sites, an
 order's lines): a stale page cannot revert a colleague's change to one of those rows."""
 
-from html.parser import HTMLParser
-
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
@@ -11,66 +9,12 @@ from django.urls import reverse
 from orders.models import OrderLine
 from portal.agents import make_agent
 from portal.models import Site
+from tests.admin_forms import form_data
 from tests.conftest import login_agent
 from tests.factories.portal import SiteFactory, UserFactory
 from tests.orders.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class _Form(HTMLParser):
-    """What the browser would post from the admin's change form, as served."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[str, str] = {}
-        self.inside = False
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and a.get("id", "").endswith("_form"):
-            self.inside = True
-        if not self.inside:
-            return
-        name = a.get("name")
-        if tag == "input" and name and "__prefix__" not in name:
-            if a.get("type") in ("submit", "file"):
-                return
-            if a.get("type") == "checkbox":
-                if "checked" in a:
-                    self.data[name] = a.get("value") or "on"
-                return
-            self.data[name] = a.get("value") or ""
-        elif tag == "select" and name and "__prefix__" not in name:
-            self._select = name
-            self.data.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in a:
-            self.data[self._select] = a.get("value") or ""
-        elif tag == "textarea" and name and "__prefix__" not in name:
-            self._textarea = name
-            self.data[name] = ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea] += (
-                data.lstrip("\n") if not self.data[self._textarea] else data
-            )
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "form":
-            self.inside = False
-
-
-def form_data(page: bytes) -> dict[str, str]:
-    parser = _Form()
-    parser.feed(page.decode())
-    return parser.data
 
 
 def agent_client(email: str, first_name: str) -> Client:
