@@ -146,7 +146,7 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "note_display"]
+    fields = ["at", "from_status_display", "to_status", "actor_display", "note_display"]
     readonly_fields = fields
     verbose_name_plural = _("status history")
 
@@ -155,6 +155,14 @@ class StatusChangeInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("previous status"))
+    def from_status_display(self, obj: StatusChange) -> str:
+        return obj.get_from_status_display() or "—"
+
+    @admin.display(description=_("changed by"))
+    def actor_display(self, obj: StatusChange) -> str:
+        return (obj.actor.get_full_name() or obj.actor.email) if obj.actor else "—"
 
     @admin.display(description=_("note"))
     def note_display(self, obj: StatusChange) -> str:

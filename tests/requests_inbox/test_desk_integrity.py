@@ -297,3 +297,18 @@ def test_an_agent_who_answered_or_saved_and_left_is_no_longer_shown_on_the_page(
         "Alice Agent has had this page open since"
         in signed_in(bob).get(change_url(req)).content.decode()
     )
+
+
+def test_the_status_history_speaks_the_agents_language(agent, company, viewer):
+    """Its columns 'From status' and 'Actor' stayed English, rows read 'new → in_progress'."""
+    from requests_inbox.services import request_assign
+
+    req = submit(company, viewer)
+    request_assign(request=req, agent=agent, actor=agent)
+    agent.preferred_language = "fr"
+    agent.save()
+    page = signed_in(agent).get(change_url(req)).content.decode()
+    assert "Statut précédent" in page and "Modifié par" in page
+    assert "From status" not in page and ">Actor<" not in page
+    assert "Nouvelle → En cours" in page
+    assert "new → in_progress" not in page
