@@ -87,3 +87,21 @@ def test_an_order_cannot_ship_to_another_companys_site(agent_client, company, ot
     assert response.status_code == 200
     order.refresh_from_db()
     assert order.ship_to_id != theirs.pk
+
+
+def test_a_membership_cannot_be_handed_to_another_user(agent_client, company):
+    from portal.models import Membership
+    from tests.factories.portal import member
+
+    admin = member(company, email="boss@acme.test", admin=True)
+    stranger = UserFactory(email="stranger@elsewhere.test")
+    membership = Membership.objects.get(user=admin, company=company)
+    url = reverse("admin:portal_membership_change", args=[membership.pk])
+    page = agent_client.get(url).content.decode()
+    assert 'name="user"' not in page
+    data = form_data(page.encode())
+    data["user"] = str(stranger.pk)
+    agent_client.post(url, data)
+    membership.refresh_from_db()
+    assert membership.user == admin
+    assert not Membership.objects.filter(user=stranger).exists()
