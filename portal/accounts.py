@@ -110,14 +110,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
         allauth counts only an explicit re-authentication as recent; a staff member sent
         from the sign-in to the compulsory TOTP enrolment was asked for the password twice
-        within seconds. A password sign-in within the re-authentication timeout counts."""
+        within seconds, and again for the recovery codes shown right after the enrolment
+        (whose own record comes last). A password sign-in of this session within the
+        re-authentication timeout counts."""
         request = self.request or allauth_context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
             records = get_authentication_records(request, request.user)
-            last = records[-1] if records else {}
+            typed = [r for r in records if r.get("method") == "password"]
             if (
-                last.get("method") == "password"
-                and time.time() - last.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
+                typed
+                and time.time() - typed[-1].get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
             ):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)

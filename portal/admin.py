@@ -261,6 +261,14 @@ class MembershipAdmin(GuardedAdminMixin, admin.ModelAdmin):
     search_fields = ["user__email", "company__name", "company__customer_number"]
     autocomplete_fields = ["user", "company"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A membership is one person's: handing it to another user would give them the
+        company (and its administration) without any access request or decision."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and "user" not in readonly:
+            readonly.append("user")
+        return readonly
+
 
 class AuthorizationEventInline(admin.TabularInline):
     model = AuthorizationEvent

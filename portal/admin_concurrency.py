@@ -8,6 +8,7 @@ record another agent has open says who and since when.
 """
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -18,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.forms.models import _get_foreign_key
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -28,10 +30,24 @@ VERSION_FIELD = "_version"
 PRESENCE_WINDOW = timedelta(minutes=15)
 
 
-def record_version(obj: models.Model) -> str:
-    """A fingerprint of every stored value: any change, by anyone, changes it."""
-    parts = [f"{f.attname}={f.value_from_object(obj)!s}" for f in obj._meta.concrete_fields]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+def _row(obj: models.Model) -> str:
+    return "\x1f".join(
+        f"{f.attname}={f.value_from_object(obj)!s}" for f in obj._meta.concrete_fields
+    )
+
+
+def record_version(obj: models.Model, children: Sequence[tuple[Any, str]] = ()) -> str:
+    """A fingerprint of every stored value: any change, by anyone, changes it.
+
+    `children` are the (model, foreign key name) of the rows edited on the same page (the
+    admin's editable inlines): a colleague's change to one of them, a row added or
+    removed, makes the page stale too."""
+    parts = [_row(obj)]
+    for model, fk_name in children:
+        rows = model._base_manager.filter(**{fk_name: obj.pk}).order_by("pk")
+        parts.append(model._meta.label_lower)
+        parts.extend(_row(row) for row in rows)
+    return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:40]
 
 
 def _display(field: forms.Field | None, value: Any) -> str:
@@ -76,10 +92,15 @@ else:
 class VersionedForm(forms.ModelForm):
     """Mixed into the admin's form class: the hidden version and the stale-save refusal."""
 
+    # (model, foreign key name) of the editable inline rows shown with the record
+    version_children: Sequence[tuple[Any, str]] = ()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if VERSION_FIELD in self.fields and self.instance.pk is not None:
-            self.fields[VERSION_FIELD].initial = record_version(self.instance)
+            self.fields[VERSION_FIELD].initial = record_version(
+                self.instance, self.version_children
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data
@@ -89,7 +110,9 @@ class VersionedForm(forms.ModelForm):
         current = model._base_manager.select_for_update().filter(pk=self.instance.pk).first()
         if current is None:
             raise ValidationError(_("This record no longer exists."), code="gone")
-        if self.data.get(self.add_prefix(VERSION_FIELD)) == record_version(current):
+        if self.data.get(self.add_prefix(VERSION_FIELD)) == record_version(
+            current, self.version_children
+        ):
             return cleaned
         raise ValidationError(self.stale_message(current), code="stale")
 
@@ -172,6 +195,14 @@ def presence_note(request: PortalRequest, obj: models.Model) -> list[str]:
     return notes
 
 
+def presence_leave(request: PortalRequest, obj: models.Model) -> None:
+    """The agent saved or answered and left the page: colleagues no longer see them on it."""
+    key = _presence_key(obj)
+    seen: dict[str, list] = cache.get(key) or {}
+    if seen.pop(str(request.user.pk), None) is not None:
+        cache.set(key, seen, int(PRESENCE_WINDOW.total_seconds()))
+
+
 class VersionCheckMixin(_Admin):
     """For a ModelAdmin: refuse stale saves; say who else has the record open."""
 
@@ -181,12 +212,29 @@ class VersionCheckMixin(_Admin):
             kwargs["form"] = type(
                 base.__name__,
                 (VersionedForm, base),
-                {VERSION_FIELD: forms.CharField(widget=forms.HiddenInput, required=False)},
+                {
+                    VERSION_FIELD: forms.CharField(widget=forms.HiddenInput, required=False),
+                    "version_children": self.version_children(request, obj),
+                },
             )
             fields = kwargs.get("fields")
             if fields is not None and VERSION_FIELD not in fields:
                 kwargs["fields"] = [*fields, VERSION_FIELD]
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def version_children(self, request: HttpRequest, obj: Any) -> list[tuple[Any, str]]:
+        """The inline rows this agent may change on the page: part of the record's version."""
+        children = []
+        for inline in self.get_inline_instances(request, obj):
+            if not (
+                inline.has_change_permission(request, obj)
+                or inline.has_add_permission(request, obj)
+                or inline.has_delete_permission(request, obj)
+            ):
+                continue
+            fk = _get_foreign_key(type(obj), inline.model, fk_name=inline.fk_name)
+            children.append((inline.model, fk.name))
+        return children
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None):
         fieldsets: list[tuple[Any, dict[str, Any]]] = [
@@ -197,6 +245,11 @@ class VersionCheckMixin(_Admin):
             name, opts = fieldsets[0]
             fieldsets[0] = (name, {**opts, "fields": [*opts["fields"], VERSION_FIELD]})
         return fieldsets
+
+    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        # saved: off the page ("Save and continue" opens it again, and is seen again)
+        presence_leave(cast(PortalRequest, request), obj)
+        return super().response_change(request, obj)
 
     def change_view(
         self,

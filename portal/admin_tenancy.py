@@ -8,7 +8,11 @@ that come from the supplier's back-office or change only through services
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from portal.models import Company
 
@@ -28,8 +32,46 @@ def tenant_keys(model: Any) -> list[str]:
     ]
 
 
+def _owner(obj: models.Model) -> int | None:
+    """The company a tenant-owned record belongs to (None: not tenant-owned, or not set)."""
+    keys = [f for f in obj._meta.fields if f.is_relation and f.related_model is Company]
+    return getattr(obj, keys[0].attname) if keys else None
+
+
+class SameCompanyForm(forms.ModelForm):
+    """A record may point only to records of its own company (a site, an order, a contract):
+    another customer's would show them on this one's pages, or hide this record from them."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        chosen = cleaned.get("company")
+        company_id = chosen.pk if isinstance(chosen, Company) else _owner(self.instance)
+        if company_id is None:
+            return cleaned
+        for name, value in list(cleaned.items()):
+            if not isinstance(value, models.Model) or isinstance(value, Company):
+                continue
+            owner = _owner(value)
+            if owner is not None and owner != company_id:
+                self.add_error(
+                    name,
+                    ValidationError(
+                        _("“%(value)s” belongs to another company: choose one of this company’s.")
+                        % {"value": value},
+                        code="other_company",
+                    ),
+                )
+        return cleaned
+
+
 class TenantKeysReadOnlyMixin(_Admin):
-    """For a ModelAdmin or an inline: the company of an existing row cannot change."""
+    """For a ModelAdmin or an inline: the company of an existing row cannot change, and a
+    ModelAdmin's record points only to records of its own company."""
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        base = kwargs.get("form", self.form)
+        kwargs["form"] = type(base.__name__, (SameCompanyForm, base), {})
+        return super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_concurrency import presence_leave
 from portal.admin_guards import GuardedAdminMixin
 from portal.files import serve
 from portal.models import StoredFile
@@ -145,7 +146,7 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["at", "from_status", "to_status", "actor", "note_display"]
+    fields = ["at", "from_status_display", "to_status", "actor_display", "note_display"]
     readonly_fields = fields
     verbose_name_plural = _("status history")
 
@@ -154,6 +155,14 @@ class StatusChangeInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("previous status"))
+    def from_status_display(self, obj: StatusChange) -> str:
+        return obj.get_from_status_display() or "—"
+
+    @admin.display(description=_("changed by"))
+    def actor_display(self, obj: StatusChange) -> str:
+        return (obj.actor.get_full_name() or obj.actor.email) if obj.actor else "—"
 
     @admin.display(description=_("note"))
     def note_display(self, obj: StatusChange) -> str:
@@ -204,7 +213,7 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
         "requester__email",
         "messages__body",
     ]
-    list_select_related = ["company__country", "assignee"]
+    list_select_related = ["company__country", "assignee", "requester"]
     ordering = ["due_at"]
     list_per_page = 50
     show_full_result_count = False
@@ -390,6 +399,8 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
             extra_context["conversation"] = conversation
             macros = list(canned_answers_for(obj))
             extra_context["macros"] = macros
+            # inserting a canned answer reloads the page: the queue's filters go along
+            extra_context["changelist_filters"] = request.GET.get("_changelist_filters", "")
             chosen = next((m for m in macros if str(m.pk) == request.GET.get("macro")), None)
             initial = {"seen": conversation[-1].pk if conversation else 0}
             if chosen is not None:
@@ -448,6 +459,7 @@ class RequestAdmin(GuardedAdminMixin, admin.ModelAdmin):
                         _("%(number)s: reply sent to the customer by e-mail.")
                         % {"number": obj.number},
                     )
+                presence_leave(request, obj)  # answered: off the page, back to the queue
                 # Back to the queue as the agent left it: the next request is one click away.
                 queue = reverse("admin:requests_inbox_request_changelist")
                 return redirect(f"{queue}?{filters}" if filters else queue)

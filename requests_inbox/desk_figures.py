@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from portal.models import Country
 from requests_inbox.models import WAITING_FOR_AGENT, Rating, Request
 from requests_inbox.services import answer_due
 
@@ -92,12 +93,25 @@ def desk_figures(*, end: date | None = None, days: int = DEFAULT_DAYS) -> DeskFi
     )
     waiting = Request.objects.filter(status__in=WAITING_FOR_AGENT)
     by_agent = [
-        (row["assignee__email"] or "", row["n"])
-        for row in waiting.values("assignee__email").annotate(n=Count("id")).order_by("-n")
+        (
+            " ".join(filter(None, [row["assignee__first_name"], row["assignee__last_name"]]))
+            or row["assignee__email"]
+            or "",
+            row["n"],
+        )
+        for row in waiting.values("assignee__first_name", "assignee__last_name", "assignee__email")
+        .annotate(n=Count("id"))
+        .order_by("-n", "assignee__email")
     ]
+    # the country's name in the reader's language (Allemagne, not Germany, for a French agent)
     by_country = [
-        (row["company__country__name"], row["n"])
-        for row in waiting.values("company__country__name")
+        (
+            Country(
+                name=row["company__country__name"], name_fr=row["company__country__name_fr"]
+            ).localized_name(),
+            row["n"],
+        )
+        for row in waiting.values("company__country__name", "company__country__name_fr")
         .annotate(n=Count("id"))
         .order_by("-n", "company__country__name")
     ]

@@ -134,3 +134,33 @@ def test_apply_the_change_button_applies_it(new_context, live_server, company, v
     change.refresh_from_db()
     item.refresh_from_db()
     assert change.status == ChangeStatus.APPLIED and item.site == lyon
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "fr-FR"])
+def test_a_canned_answer_keeps_the_queues_filters(new_context, live_server, company, locale):
+    """Queue filtered -> request -> Insert a canned answer -> Send: back on the same filtered
+    queue (inserting the answer reloaded the page without the filters)."""
+    from requests_inbox.models import CannedAnswer
+    from tests.factories.portal import member
+
+    customer = member(company, email="claire@acme.test", first_name="Claire", last_name="Martin")
+    customer.preferred_language = locale[:2]
+    customer.save()
+    request = request_submit(
+        company=company, user=customer, category="other", subject="Toner", message="Two, please."
+    )
+    CannedAnswer.objects.create(
+        title="On its way", language=locale[:2], body="Hello {customer_name}, it ships today."
+    )
+    _alice, page = agent_page(new_context, live_server, "alice@cs.test", "Alice", locale)
+    queue = url_for(live_server, "admin:requests_inbox_request_changelist")
+    page.goto(f"{queue}?view=unassigned&q=Toner")
+    page.locator("#result_list").get_by_role("link", name=request.number).click()
+    page.locator("form.request-macros input[type=submit]").click()
+    expect(page.locator("textarea[name=body]")).to_have_value(
+        "Hello Claire Martin, it ships today."
+    )
+    page.locator("form.request-reply input.default").click()
+    expect(page.locator(".messagelist .success")).to_contain_text(request.number)
+    assert page.url == f"{queue}?view=unassigned&q=Toner"
+    page.screenshot(path=f"{SHOTS}/desk-macro-back-to-queue-{locale}.png", full_page=True)

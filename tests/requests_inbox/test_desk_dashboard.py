@@ -54,7 +54,7 @@ def test_figures_match_the_rows(company, viewer, agent):
     assert figures.share_within_promise == 50.0 and by_day[24].share_within_promise == 100.0
     assert (figures.good, figures.bad, figures.satisfaction) == (1, 1, 50.0)
     # The badly rated request is back in progress for its assignee, so in the backlog.
-    assert dict(figures.backlog_by_agent) == {"": 1, agent.email: 2}
+    assert dict(figures.backlog_by_agent) == {"": 1, "Alice Agent": 2}
     assert figures.backlog_by_country == [(company.country.name, 3)]
     before = desk_figures(end=date(2026, 11, 23), days=7)
     assert before.received == 0 and before.satisfaction is None
@@ -77,3 +77,21 @@ def test_dashboard_page_and_csv_export(company, viewer, agent):
     assert len(rows) == 8
     assert rows[-1][0] == timezone.localdate().isoformat() and rows[-1][1] == "1"
     assert client.get(url, {"days": "x"}).status_code == 200
+
+
+def test_a_french_team_lead_reads_country_names_in_french(company, viewer, agent):
+    """The backlog per country said 'Germany' and 'United States' on the French page."""
+    company.country.name, company.country.name_fr = "Germany", "Allemagne"
+    company.country.save()
+    req = request_submit(company=company, user=viewer, category="other", subject="Q", message="Hi")
+    request_assign(request=req, agent=agent, actor=agent)
+    agent.preferred_language = "fr"
+    agent.save()
+    client = Client()
+    login_agent(client, agent)
+    page = client.get(reverse("admin:requests_inbox_request_dashboard")).content.decode()
+    backlog = page[page.index('id="desk-backlog-country"') :]
+    assert '<th scope="row">Allemagne</th>' in backlog
+    assert "Germany" not in backlog
+    by_agent = page[page.index('id="desk-backlog-agent"') : page.index('id="desk-backlog-country"')]
+    assert '<th scope="row">Alice Agent</th>' in by_agent

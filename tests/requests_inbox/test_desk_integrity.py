@@ -261,3 +261,54 @@ def test_answering_returns_to_the_queue_with_its_filters(agent, company, viewer)
         reply_form(page, "Here you are"),
     )
     assert response.status_code == 302 and response["Location"] == f"{QUEUE}?{filters}"
+
+
+def test_an_agent_who_answered_or_saved_and_left_is_no_longer_shown_on_the_page(
+    agent, bob, company, viewer
+):
+    """Alice answered and went back to the queue: Bob must not read that she is on it."""
+    req = submit(company, viewer)
+    alice = signed_in(agent)
+    page = alice.get(change_url(req)).content.decode()
+    response = alice.post(
+        reverse("admin:requests_inbox_request_reply", args=[req.pk]),
+        reply_form(page, "Here you are"),
+    )
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    bob_page = signed_in(bob).get(change_url(req)).content.decode()
+    assert "Alice Agent has had this page open" not in bob_page
+
+    # Saving the form and leaving it ("Save") takes her off the page too ...
+    req.refresh_from_db()
+    page = alice.get(change_url(req)).content.decode()
+    assert "Bob Agent has had this page open since" in page
+    assert alice.post(change_url(req), change_form(page, req, category="orders")).status_code == 302
+    assert (
+        "Alice Agent has had this page open"
+        not in signed_in(bob).get(change_url(req)).content.decode()
+    )
+    # ... while "Save and continue editing" keeps her on it.
+    req.refresh_from_db()
+    page = alice.get(change_url(req)).content.decode()
+    data = {**change_form(page, req, category="other"), "_continue": "1"}
+    response = alice.post(change_url(req), data, follow=True)
+    assert response.status_code == 200
+    assert (
+        "Alice Agent has had this page open since"
+        in signed_in(bob).get(change_url(req)).content.decode()
+    )
+
+
+def test_the_status_history_speaks_the_agents_language(agent, company, viewer):
+    """Its columns 'From status' and 'Actor' stayed English, rows read 'new → in_progress'."""
+    from requests_inbox.services import request_assign
+
+    req = submit(company, viewer)
+    request_assign(request=req, agent=agent, actor=agent)
+    agent.preferred_language = "fr"
+    agent.save()
+    page = signed_in(agent).get(change_url(req)).content.decode()
+    assert "Statut précédent" in page and "Modifié par" in page
+    assert "From status" not in page and ">Actor<" not in page
+    assert "Nouvelle → En cours" in page
+    assert "new → in_progress" not in page

@@ -168,3 +168,32 @@ def test_category_change_goes_through_the_service_and_the_history(alice_client, 
     req.refresh_from_db()
     assert req.category == "invoices"
     assert req.history.last().note.endswith("→ Invoices")
+
+
+def test_the_queue_reads_a_constant_number_of_queries_whatever_its_length(
+    alice_client, agent, bob, company, viewer
+):
+    """200 requests a day: each row's requester, company, country and assignee come with
+    the page's one query, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.portal import member
+
+    def queue_queries() -> int:
+        alice_client.get(QUEUE)  # caches warm, as for an agent who works the queue all day
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.get(QUEUE, {"view": "everything"})
+        assert response.status_code == 200
+        return len(queries)
+
+    submit(company, viewer, "First")
+    few = queue_queries()
+    for i in range(12):
+        requester = member(company, email=f"colleague{i}@acme.test")
+        req = submit(company, requester, f"Question {i}")
+        request_assign(request=req, agent=bob if i % 2 else agent, actor=agent)
+    many = alice_client.get(QUEUE, {"view": "everything"}).content.decode()
+    assert len(numbers(many)) == 13
+    assert "colleague11@acme.test" in many
+    assert queue_queries() == few

@@ -88,3 +88,23 @@ def test_signing_in_with_password_and_code_opens_the_admin(staff):
     assert response["Location"] == reverse("mfa_authenticate")
     client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # allauth sends the signal on commit, in the request
+def test_the_recovery_codes_shown_after_enrolment_ask_no_password_again(staff):
+    """Sign-in, compulsory TOTP set-up, then allauth shows the recovery codes: that page
+    asked for the password typed seconds before (the enrolment's record came last)."""
+    client = _password_session(staff)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("mfa_activate_totp"))
+    secret = client.session["mfa.totp.secret"]
+    response = client.post(
+        f"{reverse('mfa_activate_totp')}?next={reverse('admin:index')}",
+        {"code": _code(secret)},
+        follow=True,
+    )
+    urls = [url for url, _status in response.redirect_chain]
+    assert not any(reverse("account_reauthenticate") in url for url in urls), urls
+    assert response.status_code == 200
+    assert any(reverse("mfa_view_recovery_codes") in url for url in urls), urls
+    assert client.get(reverse("admin:index")).status_code == 200
