@@ -25,7 +25,7 @@ from pypdf import PdfReader
 
 from invoices.models import BillingAccount
 from portal.models import Company, Role
-from statements.ledger import StatementLines, StatementQuery, totals
+from statements.ledger import StatementLines, StatementQuery, ageing, totals
 from statements.models import LedgerEntry, Payment
 from statements.periods import month_bounds
 from tests.conftest import get_following_job, login
@@ -321,6 +321,18 @@ def test_demo_every_account_and_period_adds_up_in_french_too(client, demo):
                 D("0.01")
             )
         client.logout()
+
+
+def test_demo_ageing_adds_up_to_the_balance_of_the_day(demo):
+    """What is open on a day, by age, less the unapplied credit, is that day's balance."""
+    today = timezone.localdate()
+    for account, currency, first, _last in _accounts():
+        for as_of in [first, *(e for _s, e in _months(first, today) if e <= today), today]:
+            query = _query(account, currency, first - timedelta(days=1), as_of)
+            a = ageing(query, as_of)
+            buckets = sum((amount for _k, _l, amount in a.buckets), ZERO)
+            assert buckets == a.total_open
+            assert a.total_open - a.unapplied == totals(query).closing, (account.number, as_of)
 
 
 def test_demo_september_example_figures(client, demo):
