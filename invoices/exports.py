@@ -3,12 +3,16 @@ download, the background export job and any other spreadsheet of invoices."""
 
 from django.utils.translation import gettext_lazy
 
-from invoices.models import ApprovalStatus, Invoice, PaymentStatus
+from invoices.models import ApprovalStatus, Invoice, InvoiceLine, PaymentStatus
 from portal.exports import Column
 
 
 def _currency(invoice: Invoice) -> str:
     return invoice.currency
+
+
+def _line_currency(line: InvoiceLine) -> str:
+    return line.invoice.currency
 
 
 def invoice_columns(disputed: set[str] | None = None) -> list[Column]:
@@ -31,11 +35,15 @@ def invoice_columns(disputed: set[str] | None = None) -> list[Column]:
         Column(gettext_lazy("Issue date"), lambda i: i.issue_date),
         Column(gettext_lazy("Due date"), lambda i: i.due_date),
         Column(gettext_lazy("Currency"), lambda i: i.currency),
-        Column(gettext_lazy("Subtotal"), lambda i: i.subtotal, currency=_currency),
-        Column(gettext_lazy("Tax"), lambda i: i.tax_total, currency=_currency),
-        # The list page totals these two per currency; the XLSX repeats its figures.
+        # Every amount column is summed per currency in the XLSX totals row, as an
+        # accounts department reconciles it: net (HT) + tax (TVA) = total (TTC), and
+        # total - paid = open; "Total" and "Open amount" are the list page's totals.
+        Column(gettext_lazy("Subtotal"), lambda i: i.subtotal, currency=_currency, total=True),
+        Column(gettext_lazy("Tax"), lambda i: i.tax_total, currency=_currency, total=True),
         Column(gettext_lazy("Total"), lambda i: i.total, currency=_currency, total=True),
-        Column(gettext_lazy("Amount paid"), lambda i: i.amount_paid, currency=_currency),
+        Column(
+            gettext_lazy("Amount paid"), lambda i: i.amount_paid, currency=_currency, total=True
+        ),
         Column(
             gettext_lazy("Open amount"), lambda i: i.open_amount, currency=_currency, total=True
         ),
@@ -56,9 +64,12 @@ LINE_COLUMNS = [
     Column(gettext_lazy("Part number"), lambda li: li.part_number),
     Column(gettext_lazy("Description"), lambda li: li.description),
     Column(gettext_lazy("Quantity"), lambda li: li.quantity),
-    Column(gettext_lazy("Unit price"), lambda li: li.unit_price),
+    Column(gettext_lazy("Unit price"), lambda li: li.unit_price, currency=_line_currency),
     Column(gettext_lazy("Tax rate (%)"), lambda li: li.tax_rate),
-    Column(gettext_lazy("Line total"), lambda li: li.line_total),
+    # The lines' net amounts, summed per currency: the invoices' subtotals (HT).
+    Column(
+        gettext_lazy("Line total"), lambda li: li.line_total, currency=_line_currency, total=True
+    ),
     Column(gettext_lazy("Purchase order"), lambda li: li.invoice.po_number),
     Column(gettext_lazy("Order"), lambda li: li.invoice.order_number),
 ]

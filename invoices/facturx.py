@@ -373,7 +373,7 @@ def credit_note_document(credit_note: Any) -> Document:
         lines = [
             Line(
                 position=1,
-                name=credit_note.reason or _("Credit"),
+                name=credit_note.reason or _("Credit note"),
                 part_number="",
                 quantity=Decimal("1"),
                 unit_price=(credit_note.amount / divisor).quantize(CENT, ROUND_HALF_UP),

@@ -137,6 +137,7 @@ def report_download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         kind=REPORT_FILE_KIND,
         params={"key": report.key},
         back=reverse("orders:report", kwargs={"key": report.key}),
+        sheet=report.title,  # as the job's file and the e-mailed report: not "Export"
     )
 
 

@@ -10,7 +10,7 @@ Both files speak the reader's language, so they open as numbers in Excel:
 - XLSX: a sheet named after its content, a bold frozen header row with an
   autofilter, column widths by type, amounts with a number format (and their
   currency when the column says which), dates as dates in the reader's order,
-  and a totals row for the columns the page totals (`Column(total=True)`), one
+  and a totals row for the amount columns that add up (`Column(total=True)`), one
   per currency ("Total EUR", "Total USD") when the rows hold several currencies.
 """
 

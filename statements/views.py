@@ -159,6 +159,19 @@ def statement_pdf(request: HttpRequest, account: str, currency: str) -> HttpResp
     )
 
 
+def _credit_note_context(request: HttpRequest, credit_note: CreditNote) -> dict[str, Any]:
+    """What the credit note's PDF prints: its lines, net, tax per rate and total are the
+    Factur-X document's (one source for the printed and the embedded figures)."""
+    from invoices.facturx import credit_note_document
+
+    return {
+        "credit_note": credit_note,
+        "document": credit_note_document(credit_note),
+        "company": request.company,
+        "supplier": supplier(request.company),
+    }
+
+
 @app_view(App.STATEMENTS)
 def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """The copy of a credit note, built by the same document builder as invoices."""
@@ -171,12 +184,7 @@ def credit_note_pdf(request: HttpRequest, number: str) -> HttpResponse:
     language = get_language() or "en"
     return pdf_response(
         "pdf/statements_credit_note.html",
-        {
-            "credit_note": credit_note,
-            "lines": list(credit_note.lines.all()),
-            "company": request.company,
-            "supplier": supplier(request.company),
-        },
+        _credit_note_context(request, credit_note),
         key=f"statements/credit-notes/{request.company.pk}/{credit_note.pk}",
         language=language,
         version=credit_note.document_version,
@@ -202,12 +210,7 @@ def credit_note_facturx(request: HttpRequest, number: str) -> HttpResponse:
         version=credit_note.document_version,
         language=language,
         template="pdf/statements_credit_note.html",
-        context={
-            "credit_note": credit_note,
-            "lines": list(credit_note.lines.all()),
-            "company": request.company,
-            "supplier": supplier(request.company),
-        },
+        context=_credit_note_context(request, credit_note),
         document=lambda: credit_note_document(credit_note),
     )
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in credit_note.number)

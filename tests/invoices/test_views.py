@@ -153,18 +153,25 @@ def test_xlsx_export(viewer_client, company):
 def test_xlsx_export_has_the_page_totals_per_currency(client, company, language):
     from openpyxl import load_workbook
 
-    InvoiceFactory(company=company, currency="EUR", total=Decimal("100.50"))
+    D = Decimal
+
+    def amounts(net, tax):
+        return {"subtotal": D(net), "tax_total": D(tax), "total": D(net) + D(tax)}
+
+    InvoiceFactory(company=company, currency="EUR", **amounts("83.75", "16.75"))
     InvoiceFactory(
-        company=company, currency="EUR", total=Decimal("50.00"), amount_paid=Decimal("20.00")
+        company=company, currency="EUR", amount_paid=D("20.00"), **amounts("41.67", "8.33")
     )
-    InvoiceFactory(company=company, currency="USD", total=Decimal("7.00"))
+    InvoiceFactory(company=company, currency="USD", **amounts("6.50", "0.50"))
     login(client, member(company, email="reader@acme.test", preferred_language=language), company)
     page = {row["currency"]: row for row in client.get(LIST).context["totals"]}
     response = client.get(reverse("invoices:export"), {"fmt": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    total, open_amount = 7, 9  # the columns "Total" and "Open amount" (invoices/exports.py)
+    # Subtotal, Tax, Total, Amount paid, Open amount (invoices/exports.py)
+    subtotal, tax, total, paid, open_amount = 5, 6, 7, 8, 9
     assert rows[0][0] == ("Invoice number" if language == "en" else "Numéro de facture")
+    assert rows[0][subtotal] == ("Subtotal" if language == "en" else "Sous-total")
     assert len(rows) == 1 + 3 + 2  # header, the invoices, one totals row per currency
     found = {row[0]: row for row in rows[-2:]}
     assert set(found) == {"Total EUR", "Total USD"}
@@ -172,8 +179,17 @@ def test_xlsx_export_has_the_page_totals_per_currency(client, company, language)
         line = found[f"Total {currency}"]
         assert Decimal(str(line[total])) == row["sum_total"]
         assert Decimal(str(line[open_amount])) == row["sum_open"]
-    cell = sheet.cell(row=5, column=total + 1)
-    assert cell.font.bold and '"EUR"' in cell.number_format
+        # every amount column is summed: HT + TVA = TTC and TTC - paid = open
+        data = [r for r in rows[1:-2] if r[4] == currency]
+        for column in (subtotal, tax, total, paid, open_amount):
+            summed = sum((Decimal(str(r[column])) for r in data), Decimal(0))
+            assert Decimal(str(line[column])) == summed, (currency, rows[0][column])
+        sums = [Decimal(str(line[c])) for c in (subtotal, tax, total, paid, open_amount)]
+        assert sums[0] + sums[1] == sums[2] and sums[2] - sums[3] == sums[4]
+    assert Decimal(str(found["Total EUR"][paid])) == Decimal("20.00")
+    for column in (subtotal, tax, total, paid, open_amount):
+        cell = sheet.cell(row=5, column=column + 1)
+        assert cell.font.bold and '"EUR"' in cell.number_format
 
 
 def test_detail_of_another_company_or_unknown_is_404(viewer_client, company, other_company):

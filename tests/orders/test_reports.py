@@ -110,6 +110,26 @@ def test_unknown_report_keys_are_404(viewer_client, key):
     assert viewer_client.get(report_url(key)).status_code == 404
 
 
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_report_spreadsheet_is_named_after_its_report(client, company, language):
+    from django.utils import translation
+
+    from orders.reports import STANDARD_REPORTS
+    from portal.exports import sheet_title
+    from tests.conftest import login
+    from tests.factories.portal import member
+
+    OrderFactory(company=company, number="D-1", status=OrderStatus.CONFIRMED, total="10.00")
+    user = member(company, email=f"sheets-{language}@acme.test", preferred_language=language)
+    login(client, user, company)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    for key, report in STANDARD_REPORTS.items():
+        xlsx = client.get(report_url(key, "orders:report_download", fmt="xlsx"))
+        sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+        with translation.override(language):
+            assert sheet.title == sheet_title(report.title) != "Export", key
+
+
 def test_downloads_csv_xlsx_pdf(viewer_client, company):
     OrderFactory(company=company, number="D-1", status=OrderStatus.CONFIRMED, total="10.00")
     csv = viewer_client.get(report_url("open-orders", "orders:report_download", fmt="csv"))

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 
 from invoices.models import BillingAccount
 from portal.models import Company, Role
-from statements.ledger import StatementLines, StatementQuery, totals
+from statements.ledger import StatementLines, StatementQuery, ageing, totals
 from statements.models import LedgerEntry, Payment
 from statements.periods import month_bounds
 from tests.conftest import get_following_job, login
@@ -255,6 +255,84 @@ def test_demo_every_account_and_period_adds_up_on_page_csv_xlsx_and_pdf(client, 
             )
         client.logout()
     assert pending_seen  # the demo has pending payments: the rule is exercised
+
+
+def _french_amount(text: str) -> D:
+    """A French amount as the money filter prints it ("1 234,50 EUR", no-break spaces)."""
+    number = re.sub(r"\s*[A-Z]{3}$", "", text.strip())
+    return D(re.sub(r"\s", "", number).replace(",", "."))
+
+
+def test_demo_every_account_and_period_adds_up_in_french_too(client, demo):
+    """The French reader's page, CSV and XLSX: French words (Débit / Crédit: a credit is
+    not an "Avoir", which is a credit note) and French numbers, adding up the same."""
+    today = timezone.localdate()
+    for account, currency, first, last in _accounts():
+        user = member(
+            account.company,
+            role=Role.VIEWER,
+            email=f"statements-fr-{account.pk}@demo.test",
+            preferred_language="fr",
+        )
+        viewer = login(client, user, account.company)
+        viewer.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+        kwargs = {"account": account.number, "currency": currency}
+        page_url = reverse("statements:statement", kwargs=kwargs)
+        previous_closing = None
+        for params in _periods(first, last, today):
+            html = viewer.get(page_url, params).content.decode()
+            block = re.search(r'<dl class="statement-summary">(.*?)</dl>', html, re.S).group(1)
+            opening, debit, credit, closing = (
+                _french_amount(v) for v in re.findall(r"<dd>([^<]*)</dd>", block)
+            )
+            assert opening + debit - credit == closing, (account.number, params)
+            if params.get("period") == "custom":  # months in order: each opens at the last
+                if previous_closing is not None:
+                    assert opening == previous_closing, (account.number, params)
+                previous_closing = closing
+            head = re.search(r'<table class="statements-table">.*?</thead>', html, re.S)
+            if head:  # a period with lines: its columns are Débit and Crédit
+                assert ">Crédit<" in head.group(0) and ">Avoir<" not in head.group(0)
+            export = reverse("statements:statement_export", kwargs={**kwargs, "fmt": "csv"})
+            body = b"".join(viewer.get(export, params).streaming_content)
+            assert body.startswith(b"\xef\xbb\xbf")
+            rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+            header, data = rows[0], rows[1:]
+            assert "Avoir" not in header
+            col = {name: header.index(name) for name in ("Débit", "Crédit", "En attente", "Solde")}
+
+            def total(name, table=data, col=col):
+                return sum((D((r[col[name]] or "0").replace(",", ".")) for r in table), ZERO)
+
+            assert (total("Débit"), total("Crédit")) == (debit, credit), (account.number, params)
+            if data:
+                assert D(data[-1][col["Solde"]].replace(",", ".")) == closing
+            export = reverse("statements:statement_export", kwargs={**kwargs, "fmt": "xlsx"})
+            sheet = load_workbook(
+                io.BytesIO(b"".join(viewer.get(export, params).streaming_content))
+            ).active
+            xrows = list(sheet.iter_rows(values_only=True))
+            xcol = {name: xrows[0].index(name) for name in ("Débit", "Crédit", "En attente")}
+            for name, expected in (("Débit", debit), ("Crédit", credit)):
+                summed = sum((D(str(r[xcol[name]] or 0)) for r in xrows[1:-1]), ZERO)
+                assert summed.quantize(D("0.01")) == expected
+                assert D(str(xrows[-1][xcol[name]])).quantize(D("0.01")) == expected
+            assert total("En attente") == D(str(xrows[-1][xcol["En attente"]] or 0)).quantize(
+                D("0.01")
+            )
+        client.logout()
+
+
+def test_demo_ageing_adds_up_to_the_balance_of_the_day(demo):
+    """What is open on a day, by age, less the unapplied credit, is that day's balance."""
+    today = timezone.localdate()
+    for account, currency, first, _last in _accounts():
+        for as_of in [first, *(e for _s, e in _months(first, today) if e <= today), today]:
+            query = _query(account, currency, first - timedelta(days=1), as_of)
+            a = ageing(query, as_of)
+            buckets = sum((amount for _k, _l, amount in a.buckets), ZERO)
+            assert buckets == a.total_open
+            assert a.total_open - a.unapplied == totals(query).closing, (account.number, as_of)
 
 
 def test_demo_september_example_figures(client, demo):
