@@ -1,5 +1,7 @@
 """Object links of another company the user belongs to switch the active company."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -81,3 +83,123 @@ def test_post_never_switches(client, multi, company, other_company):
     )
     assert response.status_code == 404
     assert client.session[ACTIVE_COMPANY_KEY] == company.pk
+
+
+# --- links that name their company (?company=): a standard order report is the same
+# address in every company, so its e-mail says which one.
+
+
+def _emailed_report_link(sender, company, recipient, mailoutbox, capture):
+    """The report e-mail a colleague sends, as the recipient gets it: its report link."""
+    import re
+
+    from orders import services as order_services
+    from orders.reports import resolve_report
+
+    report = resolve_report(company, sender, "open-orders")
+    with capture(execute=True):
+        order_services.report_email(
+            company=company,
+            sender=sender,
+            report=report,
+            recipients=[recipient.email],
+            fmt="csv",
+            attach=False,
+        )
+    body = mailoutbox[-1].body
+    link = urlsplit(re.search(r"https?://\S+/orders/reports/open-orders/\S*", body).group(0))
+    return f"{link.path}?{link.query}"
+
+
+@pytest.fixture
+def orders_of_both(company, other_company):
+    from tests.orders.factories import OrderFactory
+
+    OrderFactory(company=company, number="ACME-OPEN-1")
+    OrderFactory(company=other_company, number="GLOBEX-OPEN-1")
+
+
+def test_an_emailed_report_link_switches_to_its_company(
+    client,
+    multi,
+    company,
+    other_company,
+    orders_of_both,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    sender = member(other_company, role=Role.VIEWER, email="sender@other.test")
+    path = _emailed_report_link(
+        sender, other_company, multi, mailoutbox, django_capture_on_commit_callbacks
+    )
+    assert path == f"/orders/reports/open-orders/?company={other_company.pk}"
+    login(client, multi, company)  # ACME active
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == "/orders/reports/open-orders/"
+    assert client.session[ACTIVE_COMPANY_KEY] == other_company.pk
+    page = client.get(response["Location"]).content.decode()
+    assert "GLOBEX-OPEN-1" in page and "ACME-OPEN-1" not in page
+    assert "This link belongs to Other Company: it is now your active company." in page
+
+
+def test_a_report_link_signed_out_lands_on_the_report_of_its_company(
+    client,
+    multi,
+    company,
+    other_company,
+    orders_of_both,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    sender = member(other_company, role=Role.VIEWER, email="sender@other.test")
+    path = _emailed_report_link(
+        sender, other_company, multi, mailoutbox, django_capture_on_commit_callbacks
+    )
+    response = client.get(path)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    page = client.post(
+        response["Location"],
+        {"login": multi.email, "password": "correct-horse-battery"},
+        follow=True,
+    )
+    assert page.request["PATH_INFO"] == "/orders/reports/open-orders/"
+    text = page.content.decode()
+    assert "GLOBEX-OPEN-1" in text and "ACME-OPEN-1" not in text
+
+
+def test_a_report_link_of_a_company_without_the_application_is_a_404(
+    client,
+    company,
+    other_company,
+    orders_of_both,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Orders in ACME, none in Globex: the Globex report link is the usual 404 (never
+    ACME's report in its place)."""
+    user = member(company, role=Role.VIEWER, email="two@example.com")
+    Membership.objects.create(user=user, company=other_company)
+    sender = member(other_company, role=Role.VIEWER, email="sender@other.test")
+    path = _emailed_report_link(
+        sender, other_company, user, mailoutbox, django_capture_on_commit_callbacks
+    )
+    login(client, user, company)
+    response = client.get(path)
+    assert response.status_code == 404
+    assert client.session[ACTIVE_COMPANY_KEY] == company.pk
+    assert "ACME-OPEN-1" not in response.content.decode()
+
+
+def test_a_link_naming_a_company_of_somebody_else_is_a_404(
+    client, viewer, company, other_company, orders_of_both
+):
+    login(client, viewer, company)
+    url = reverse("orders:report", kwargs={"key": "open-orders"})
+    assert client.get(f"{url}?company={other_company.pk}").status_code == 404
+    assert client.get(f"{url}?company=99999999999999999999").status_code == 404
+    assert client.session[ACTIVE_COMPANY_KEY] == company.pk
+    # Its own company named: the page, without the parameter, and no notice.
+    response = client.get(f"{url}?company={company.pk}")
+    assert response.status_code == 302 and response["Location"] == url
+    assert "ACME-OPEN-1" in client.get(url).content.decode()
