@@ -203,3 +203,73 @@ def test_a_link_naming_a_company_of_somebody_else_is_a_404(
     response = client.get(f"{url}?company={company.pk}")
     assert response.status_code == 302 and response["Location"] == url
     assert "ACME-OPEN-1" in client.get(url).content.decode()
+
+
+# --- the "your ZIP is ready" e-mail links to the job's page (the user's own job).
+
+
+def _zip_ready_link(user, company, mailoutbox, capture):
+    import re
+
+    from portal import jobs
+    from portal.models import Job
+
+    job = Job.objects.create(
+        company=company, user=user, kind="invoices.zip", params={"numbers": []}, total=0
+    )
+    with capture(execute=True):
+        assert jobs.job_run(job.pk).state == Job.State.DONE
+    link = urlsplit(re.search(r"https?://\S+/files/\d+/", mailoutbox[-1].body).group(0))
+    return job, link.path
+
+
+def test_the_zip_ready_link_of_the_other_company_switches_to_it(
+    client, multi, company, other_company, mailoutbox, django_capture_on_commit_callbacks
+):
+    job, path = _zip_ready_link(
+        multi, other_company, mailoutbox, django_capture_on_commit_callbacks
+    )
+    assert path == reverse("portal:job", args=[job.pk])
+    login(client, multi, company)  # ACME active, the ZIP was made in the other company
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"] == path
+    assert client.session[ACTIVE_COMPANY_KEY] == other_company.pk
+    page = client.get(path).content.decode()
+    assert "This link belongs to Other Company: it is now your active company." in page
+    assert reverse("portal:job_download", args=[job.pk]) in page
+
+
+def test_the_zip_ready_link_signed_out_lands_on_the_job(
+    client, multi, company, other_company, mailoutbox, django_capture_on_commit_callbacks
+):
+    job, path = _zip_ready_link(
+        multi, other_company, mailoutbox, django_capture_on_commit_callbacks
+    )
+    response = client.get(path)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    response = client.post(
+        response["Location"], {"login": multi.email, "password": "correct-horse-battery"}
+    )
+    while response.status_code == 302:
+        response = client.get(response["Location"])
+    assert response.status_code == 200 and response.request["PATH_INFO"] == path
+    assert reverse("portal:job_download", args=[job.pk]) in response.content.decode()
+
+
+def test_a_job_link_is_a_404_without_the_application_there_or_for_somebody_else(
+    client, multi, company, other_company, mailoutbox, django_capture_on_commit_callbacks
+):
+    job, path = _zip_ready_link(
+        multi, other_company, mailoutbox, django_capture_on_commit_callbacks
+    )
+    Authorization.objects.filter(user=multi, company=other_company, app="invoices").update(
+        status=Authorization.Status.REVOKED
+    )
+    login(client, multi, company)
+    assert client.get(path).status_code == 404
+    assert client.get(reverse("portal:job_download", args=[job.pk])).status_code == 404
+    assert client.session[ACTIVE_COMPANY_KEY] == company.pk
+    # A colleague of the company the job was made in: the same 404.
+    colleague = member(other_company, role=Role.VIEWER, email="colleague@other.test")
+    login(client, colleague, other_company)
+    assert client.get(path).status_code == 404
