@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import link_to
 from portal.agents import agent_users
 from portal.applications import CATALOGUE, App
 from portal.models import (
@@ -87,6 +88,8 @@ def _notify_requester(auth: Authorization, kind: str) -> None:
         if auth.status == Authorization.Status.GRANTED
         else reverse("portal:request_access") + f"?app={auth.app}"
     )
+    # Granted: the application of that company (the link names it, for a user of several).
+    link = path if auth.status != Authorization.Status.GRANTED else link_to(path, auth.company)
     notify(
         event=Event.ACCESS,
         template="portal_access_decision",
@@ -99,7 +102,7 @@ def _notify_requester(auth: Authorization, kind: str) -> None:
             "company_name": auth.company.name,
             "note": auth.decision_note,
             "name": user.get_full_name() or user.email,
-            "link": settings.PORTAL_BASE_URL.rstrip("/") + path,
+            "link": settings.PORTAL_BASE_URL.rstrip("/") + link,
         },
         link=path,
     )

@@ -273,3 +273,36 @@ def test_a_job_link_is_a_404_without_the_application_there_or_for_somebody_else(
     colleague = member(other_company, role=Role.VIEWER, email="colleague@other.test")
     login(client, colleague, other_company)
     assert client.get(path).status_code == 404
+
+
+# --- "access granted": the link opens the application in the company that granted it.
+
+
+def test_the_access_granted_link_opens_the_application_of_that_company(
+    client, company, other_company, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    from portal.services import access_request_approve, access_request_submit
+    from tests.orders.factories import OrderFactory
+
+    OrderFactory(company=company, number="ACME-OPEN-1")
+    OrderFactory(company=other_company, number="GLOBEX-OPEN-1")
+    user = member(company, role=Role.VIEWER, email="two@example.com")  # orders in ACME
+    Membership.objects.create(user=user, company=other_company)
+    admin = member(other_company, role=Role.VIEWER, admin=True, email="boss@other.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        auth = access_request_submit(
+            user=user, app="orders", justification="Our deliveries", company=other_company
+        )
+        access_request_approve(authorization=auth, actor=admin)
+    body = mailoutbox[-1].body
+    link = urlsplit(re.search(r"https?://\S+/orders/\S*", body).group(0))
+    assert f"company={other_company.pk}" in link.query
+    login(client, user, company)  # ACME active
+    response = client.get(f"{link.path}?{link.query}")
+    assert response.status_code == 302
+    assert client.session[ACTIVE_COMPANY_KEY] == other_company.pk
+    page = client.get(response["Location"]).content.decode()
+    assert "GLOBEX-OPEN-1" in page and "ACME-OPEN-1" not in page
+    assert "This link belongs to Other Company: it is now your active company." in page
