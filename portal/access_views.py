@@ -131,10 +131,19 @@ def request_access(request: PortalRequest) -> HttpResponse:
         )
         .order_by("-requested_at")
     )
+    # Sent here by the gate (a link to a page of an application the member does not have):
+    # say why, naming the application only, never what the page showed.
+    stopped = member and initial_app in App.values and bool(request.GET.get("next"))
     return render(
         request,
         "portal/request_access.html",
-        {"form": form, "requests": requests, "company": company, "pending": pending},
+        {
+            "form": form,
+            "requests": requests,
+            "company": company,
+            "pending": pending,
+            "stopped_app": App(initial_app).label if stopped else None,
+        },
     )
 
 

@@ -306,3 +306,44 @@ def test_the_access_granted_link_opens_the_application_of_that_company(
     page = client.get(response["Location"]).content.decode()
     assert "GLOBEX-OPEN-1" in page and "ACME-OPEN-1" not in page
     assert "This link belongs to Other Company: it is now your active company." in page
+
+
+# --- a colleague without the application: a clear refusal, nothing of the object.
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        (
+            "en",
+            "The page you opened is part of Invoices On-Line, which you cannot use for "
+            "ACME France SA. Ask for access with the form below.",
+        ),
+        (
+            "fr",
+            "La page que vous avez ouverte fait partie de Factures en ligne, que vous ne "
+            "pouvez pas utiliser pour ACME France SA. Demandez l’accès avec le formulaire "
+            "ci-dessous.",
+        ),
+    ],
+)
+def test_a_colleague_without_the_application_is_told_why_and_sees_nothing(
+    client, company, language, says
+):
+    import html
+    import re
+
+    from tests.invoices.factories import InvoiceFactory
+
+    invoice = InvoiceFactory(company=company)
+    colleague = member(company, role=None, email="new@acme.test", preferred_language=language)
+    login(client, colleague, company)
+    page = client.get(reverse("invoices:detail", kwargs={"number": invoice.number}), follow=True)
+    assert page.request["PATH_INFO"] == reverse("portal:request_access")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.content.decode())).split())
+    assert says in text
+    assert invoice.number not in text  # visible text: nothing of the invoice
+    assert "1,200.00" not in text and "1 200,00" not in text
+    # The request-access page opened on its own says nothing of a page.
+    plain = client.get(reverse("portal:request_access") + "?app=invoices").content.decode()
+    assert "The page you opened" not in plain and "La page que vous avez ouverte" not in plain
