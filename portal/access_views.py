@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import ratelimits, services
-from portal.access import company_admin_required, decide, parse_id, public_view
+from portal.access import (
+    company_admin_required,
+    decide,
+    parse_id,
+    public_view,
+    switch_company_for_link,
+)
 from portal.applications import CATALOGUE, App
 from portal.forms import (
     AccessRequestForm,
@@ -221,8 +227,14 @@ def my_company(request: PortalRequest) -> HttpResponseBase:
         company_id = parse_id(wanted)
         if company_id is None:
             raise Http404
-        if Membership.objects.filter(user=request.user, company_id=company_id).exists():
-            request.session[ACTIVE_COMPANY_KEY] = company_id
+        membership = (
+            Membership.objects.filter(user=request.user, company_id=company_id)
+            .select_related("company")
+            .first()
+        )
+        current = request.company.pk if request.company is not None else None
+        if membership is not None and membership.company_id != current:
+            switch_company_for_link(request, membership.company, page="my_company")
         return redirect("portal:my_company")
     return _my_company(request)
 

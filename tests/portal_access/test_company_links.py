@@ -347,3 +347,19 @@ def test_a_colleague_without_the_application_is_told_why_and_sees_nothing(
     # The request-access page opened on its own says nothing of a page.
     plain = client.get(reverse("portal:request_access") + "?app=invoices").content.decode()
     assert "The page you opened" not in plain and "La page que vous avez ouverte" not in plain
+
+
+def test_the_access_request_link_to_an_administrator_of_two_companies_says_it_switched(
+    client, company, other_company, viewer
+):
+    """The 'access request' e-mail names the company on the My company link
+    (/company/?company=<id>): its administrator, with another company active, is told."""
+    Membership.objects.create(user=viewer, company=other_company, is_company_admin=True)
+    login(client, viewer, company)
+    response = client.get(reverse("portal:my_company") + f"?company={other_company.pk}")
+    assert response["Location"] == reverse("portal:my_company")
+    page = client.get(response["Location"]).content.decode()
+    assert "This link belongs to Other Company: it is now your active company." in page
+    # Already active: no notice.
+    client.get(reverse("portal:my_company") + f"?company={other_company.pk}")
+    assert "it is now your active company" not in client.get(response["Location"]).text
