@@ -191,3 +191,23 @@ def test_emailed_report_and_zip_links_land_in_their_company_after_sign_in(
         "This link belongs to ACME France SA: it is now your active company."
     )
     expect(page.get_by_role("link", name=re.compile("Download", re.I))).to_be_visible()
+
+
+def test_a_colleague_without_the_application_follows_an_invoice_link(page, live_server, e2e_world):
+    """Nina joined ACME France without any application yet; a colleague's invoice link
+    sends her to 'Request access', which says why and shows nothing of the invoice."""
+    from portal.models import Membership
+    from tests.invoices.factories import InvoiceFactory
+
+    world = e2e_world
+    invoice = InvoiceFactory(company=world.company)
+    Membership.objects.create(user=world.newcomer, company=world.company)
+    sign_in(page, live_server, world.newcomer.email)
+    page.goto(url_for(live_server, "invoices:detail", number=invoice.number))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Request access")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "The page you opened is part of Invoices On-Line, which you cannot use for "
+        "ACME France SA. Ask for access with the form below."
+    )
+    expect(page.locator("main")).not_to_contain_text(invoice.number)
+    expect(page.locator("select#id_app")).to_have_value("invoices")
