@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from portal import ratelimits, services
 from portal.access import (
+    LINK_COMPANY_PARAM,
     company_admin_required,
     decide,
     parse_id,
@@ -55,6 +56,16 @@ def _error_text(error: ValidationError) -> str:
 
 def request_access(request: PortalRequest) -> HttpResponse:
     """First use of an application: ask the company's administrators for access."""
+    if request.method == "GET" and LINK_COMPANY_PARAM in request.GET:
+        # The decision e-mail names the company: its member lands with it active.
+        company_id = parse_id(request.GET[LINK_COMPANY_PARAM])
+        membership = next((m for m in request.memberships if m.company_id == company_id), None)
+        current = request.company.pk if request.company is not None else None
+        if membership is not None and membership.company_id != current:
+            switch_company_for_link(request, membership.company, page="request_access")
+        rest = request.GET.copy()
+        rest.pop(LINK_COMPANY_PARAM)
+        return redirect(f"{reverse('portal:request_access')}?{rest.urlencode()}".rstrip("?"))
     company = request.company
     member = company is not None
     initial_app = request.GET.get("app", "")

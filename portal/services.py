@@ -88,8 +88,10 @@ def _notify_requester(auth: Authorization, kind: str) -> None:
         if auth.status == Authorization.Status.GRANTED
         else reverse("portal:request_access") + f"?app={auth.app}"
     )
-    # Granted: the application of that company (the link names it, for a user of several).
-    link = path if auth.status != Authorization.Status.GRANTED else link_to(path, auth.company)
+    # The link names the company to its members (a user of several lands in it); someone
+    # who asked by customer number is never told more than the number.
+    member = Membership.objects.filter(user=user, company=auth.company).exists()
+    link = link_to(path, auth.company) if member else path
     notify(
         event=Event.ACCESS,
         template="portal_access_decision",

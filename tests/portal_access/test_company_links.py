@@ -363,3 +363,55 @@ def test_the_access_request_link_to_an_administrator_of_two_companies_says_it_sw
     # Already active: no notice.
     client.get(reverse("portal:my_company") + f"?company={other_company.pk}")
     assert "it is now your active company" not in client.get(response["Location"]).text
+
+
+def test_the_access_refused_link_opens_request_access_for_that_company(
+    client, company, other_company, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    from portal.services import access_request_refuse, access_request_submit
+
+    user = member(company, role=Role.VIEWER, email="two@example.com")
+    Membership.objects.create(user=user, company=other_company)
+    admin = member(other_company, role=Role.VIEWER, admin=True, email="boss@other.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        auth = access_request_submit(
+            user=user, app="orders", justification="Our deliveries", company=other_company
+        )
+        access_request_refuse(authorization=auth, actor=admin, note="Ask Léa")
+    link = urlsplit(re.search(r"https?://\S+/access/request/\S*", mailoutbox[-1].body).group(0))
+    assert f"company={other_company.pk}" in link.query
+    login(client, user, company)  # ACME active
+    response = client.get(f"{link.path}?{link.query}")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:request_access") + "?app=orders"
+    assert client.session[ACTIVE_COMPANY_KEY] == other_company.pk
+    page = client.get(response["Location"]).content.decode()
+    assert "You are asking for <strong>Other Company</strong>" in page
+    assert "This link belongs to Other Company: it is now your active company." in page
+    # A company the user does not belong to is only dropped from the address.
+    response = client.get(
+        reverse("portal:request_access") + f"?app=orders&company={company.pk + 999}"
+    )
+    assert response["Location"] == reverse("portal:request_access") + "?app=orders"
+    assert client.session[ACTIVE_COMPANY_KEY] == other_company.pk
+
+
+def test_an_access_decision_by_customer_number_never_names_the_company_id(
+    client, company, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal.services import access_request_refuse, access_request_submit
+    from tests.factories.portal import UserFactory
+
+    outsider = UserFactory(email="someone@elsewhere.test")
+    admin = member(company, role=Role.VIEWER, admin=True, email="boss@acme.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        auth = access_request_submit(
+            user=outsider,
+            app="orders",
+            justification="We are customers",
+            customer_number=company.customer_number,
+        )
+        access_request_refuse(authorization=auth, actor=admin, note="")
+    assert "company=" not in mailoutbox[-1].body
