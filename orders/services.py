@@ -34,7 +34,7 @@ from portal.files import atomic_with_files, discard, store_bytes
 from portal.form_fields import email_list
 from portal.jobs import job_start
 from portal.models import Company, Event, Job, Membership, Notification, User
-from portal.notify import absolute_url, notify
+from portal.notify import company_url, notify
 
 MAX_RECIPIENTS = 10
 EMAIL_TEMPLATE = "orders_report"
@@ -79,8 +79,10 @@ def saved_report_delete(*, report: SavedReport, user: User) -> None:
     report.delete()
 
 
-def _report_link(report: Report) -> str:
-    return absolute_url("orders:report", key=report.key)
+def _report_link(report: Report, company: Company) -> str:
+    """The report's page in `company`: a standard report has the same address in every
+    company, so the link names the company (a user of several lands in the right one)."""
+    return company_url(company, "orders:report", key=report.key)
 
 
 def _attachment(
@@ -107,7 +109,7 @@ def _context(report: Report, company: Company, sender: User | None, attached: bo
         "report_title": str(report.title),
         "company_name": company.name,
         "sender": str(sender) if sender else "",
-        "link": _report_link(report),
+        "link": _report_link(report, company),
         "attached": attached,
     }
 
@@ -325,7 +327,7 @@ def scheduled_reports_send(*, today: datetime.date | None = None) -> int:
             with translation.override(language):
                 context = _context(report, company, None, True)
             context["frequency"] = schedule.frequency
-            context["schedules_link"] = absolute_url("orders:reports")
+            context["schedules_link"] = company_url(company, "orders:reports")
             row = notify(
                 event=Event.ORDER_REPORT,
                 template=EMAIL_TEMPLATE,

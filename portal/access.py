@@ -15,6 +15,11 @@ active company is tried, for GET, in the user's other companies where the gate w
 let the user in; the first one that finds the object becomes the active company
 (with a notice). Non-members and users without the application there still get the
 same 404, so no object's existence leaks.
+
+A link may also name its company (`?company=<id>`, see `link_to`) where the path alone
+does not tell it (a standard order report, an application's entry page: the same URL in
+every company): the gate switches to it on the same terms, and answers 404 for a company
+that is not the user's or where the user does not have the application.
 """
 
 from collections.abc import Callable
@@ -136,6 +141,38 @@ def switch_company_for_link(request: PortalRequest, company: Company, **details:
     security_event(request, "company_switched_by_link", **details)
 
 
+LINK_COMPANY_PARAM = "company"
+
+
+def link_to(path: str, company: Company) -> str:
+    """The path of a page for a link sent out of the portal (e-mail, notification), naming
+    the company it belongs to: followed while another company is active, it switches."""
+    separator = "&" if "?" in path else "?"
+    return f"{path}{separator}{urlencode({LINK_COMPANY_PARAM: company.pk})}"
+
+
+def _company_named_by_link(request: PortalRequest, app: str, role: str) -> HttpResponseBase | None:
+    """A GET naming its company: make it the active one (with a notice) when the gate lets
+    the user in there, then the same page without the parameter; otherwise 404."""
+    wanted = request.GET.get(LINK_COMPANY_PARAM)
+    if wanted is None or request.method not in ("GET", "HEAD"):
+        return None
+    company_id = parse_id(wanted)
+    memberships = getattr(request, "memberships", [])
+    membership = next((m for m in memberships if m.company_id == company_id), None)
+    if membership is None:
+        raise Http404
+    current = request.company.pk if request.company is not None else None
+    if membership.company_id != current:
+        if decide(request.user, membership.company, app, role) != "ok":
+            raise Http404
+        switch_company_for_link(request, membership.company, app=app)
+    rest = request.GET.copy()
+    rest.pop(LINK_COMPANY_PARAM)
+    query = rest.urlencode()
+    return redirect(request.path + (f"?{query}" if query else ""))
+
+
 def gated_call(
     request: PortalRequest,
     app: str,
@@ -149,6 +186,9 @@ def gated_call(
     active one (or the application is not open there): a normal page costs nothing more.
     """
 
+    named = _company_named_by_link(request, app, role)
+    if named is not None:
+        return named
     memberships = getattr(request, "memberships", [])
     if not has_object or request.method not in ("GET", "HEAD") or len(memberships) < 2:
         stop = gate(request, app, role)

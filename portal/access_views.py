@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import ratelimits, services
-from portal.access import company_admin_required, decide, parse_id, public_view
+from portal.access import (
+    LINK_COMPANY_PARAM,
+    company_admin_required,
+    decide,
+    parse_id,
+    public_view,
+    switch_company_for_link,
+)
 from portal.applications import CATALOGUE, App
 from portal.forms import (
     AccessRequestForm,
@@ -49,6 +56,16 @@ def _error_text(error: ValidationError) -> str:
 
 def request_access(request: PortalRequest) -> HttpResponse:
     """First use of an application: ask the company's administrators for access."""
+    if request.method == "GET" and LINK_COMPANY_PARAM in request.GET:
+        # The decision e-mail names the company: its member lands with it active.
+        company_id = parse_id(request.GET[LINK_COMPANY_PARAM])
+        membership = next((m for m in request.memberships if m.company_id == company_id), None)
+        current = request.company.pk if request.company is not None else None
+        if membership is not None and membership.company_id != current:
+            switch_company_for_link(request, membership.company, page="request_access")
+        rest = request.GET.copy()
+        rest.pop(LINK_COMPANY_PARAM)
+        return redirect(f"{reverse('portal:request_access')}?{rest.urlencode()}".rstrip("?"))
     company = request.company
     member = company is not None
     initial_app = request.GET.get("app", "")
@@ -131,10 +148,19 @@ def request_access(request: PortalRequest) -> HttpResponse:
         )
         .order_by("-requested_at")
     )
+    # Sent here by the gate (a link to a page of an application the member does not have):
+    # say why, naming the application only, never what the page showed.
+    stopped = member and initial_app in App.values and bool(request.GET.get("next"))
     return render(
         request,
         "portal/request_access.html",
-        {"form": form, "requests": requests, "company": company, "pending": pending},
+        {
+            "form": form,
+            "requests": requests,
+            "company": company,
+            "pending": pending,
+            "stopped_app": App(initial_app).label if stopped else None,
+        },
     )
 
 
@@ -212,8 +238,14 @@ def my_company(request: PortalRequest) -> HttpResponseBase:
         company_id = parse_id(wanted)
         if company_id is None:
             raise Http404
-        if Membership.objects.filter(user=request.user, company_id=company_id).exists():
-            request.session[ACTIVE_COMPANY_KEY] = company_id
+        membership = (
+            Membership.objects.filter(user=request.user, company_id=company_id)
+            .select_related("company")
+            .first()
+        )
+        current = request.company.pk if request.company is not None else None
+        if membership is not None and membership.company_id != current:
+            switch_company_for_link(request, membership.company, page="my_company")
         return redirect("portal:my_company")
     return _my_company(request)
 

@@ -1,7 +1,9 @@
 """The pages of long work: a job's state and progress (polled), its file, my recent jobs.
 
 A job is the user's own, in the active company: another user's or company's job is a
-404. The job's application gate applies too (access revoked: no more downloads).
+404. The job's application gate applies too (access revoked: no more downloads). The
+"ready" e-mail links to the page: the user's own job of another of their companies
+switches to it (with the notice of object links) when the gate lets them in there.
 """
 
 from typing import Any
@@ -10,9 +12,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from portal.access import company_required, gate
+from portal.access import company_required, decide, gate, switch_company_for_link
 from portal.exports import Column, export_response
 from portal.files import serve
 from portal.http import AppRequest
@@ -27,9 +29,30 @@ def _own_jobs(request: AppRequest):
     return Job.objects.for_company(request.company).of_user(request.user)
 
 
+def _in_other_company(request: AppRequest, pk: int) -> HttpResponseBase:
+    """A link to the user's own job of another of their companies: switch to it and show
+    it, when the job's application is open to the user there; otherwise the usual 404."""
+    if request.method in ("GET", "HEAD"):
+        others = [m for m in request.memberships if m.company_id != request.company.pk]
+        job = (
+            Job.objects.of_user(request.user)
+            .filter(pk=pk, company__in=[m.company_id for m in others])
+            .first()
+        )
+        kind = kind_of(job) if job is not None else None
+        if job is not None and kind is not None:
+            membership = next(m for m in others if m.company_id == job.company_id)
+            if decide(request.user, membership.company, kind.app) == "ok":
+                switch_company_for_link(request, membership.company, app=kind.app)
+                return redirect(request.get_full_path())
+    raise Http404
+
+
 def _own_job(request: AppRequest, pk: int) -> tuple[Job, HttpResponseBase | None]:
     """The user's job and, when its application's gate says no, the response that stops."""
-    job = get_object_or_404(_own_jobs(request).select_related("file"), pk=pk)
+    job = _own_jobs(request).select_related("file").filter(pk=pk).first()
+    if job is None:
+        return Job(), _in_other_company(request, pk)
     kind = kind_of(job)
     if kind is None:
         raise Http404

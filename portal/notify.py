@@ -38,6 +38,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.access import link_to
 from portal.models import Company, Notification, NotificationEntry, User
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,13 @@ def made_at_send(
 def absolute_url(name: str, *args: Any, **kwargs: Any) -> str:
     """An absolute link for e-mails; it carries no data, only the page behind the gate."""
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args, kwargs=kwargs)
+
+
+def company_url(company: Company, name: str, **kwargs: Any) -> str:
+    """An absolute link to a page whose address is the same in every company (a standard
+    order report, an application's entry page), naming `company`: a user of several
+    companies who follows it lands in that one (portal.access.link_to)."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + link_to(reverse(name, kwargs=kwargs), company)
 
 
 def notify(

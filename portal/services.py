@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import link_to
 from portal.agents import agent_users
 from portal.applications import CATALOGUE, App
 from portal.models import (
@@ -87,6 +88,10 @@ def _notify_requester(auth: Authorization, kind: str) -> None:
         if auth.status == Authorization.Status.GRANTED
         else reverse("portal:request_access") + f"?app={auth.app}"
     )
+    # The link names the company to its members (a user of several lands in it); someone
+    # who asked by customer number is never told more than the number.
+    member = Membership.objects.filter(user=user, company=auth.company).exists()
+    link = link_to(path, auth.company) if member else path
     notify(
         event=Event.ACCESS,
         template="portal_access_decision",
@@ -99,7 +104,7 @@ def _notify_requester(auth: Authorization, kind: str) -> None:
             "company_name": auth.company.name,
             "note": auth.decision_note,
             "name": user.get_full_name() or user.email,
-            "link": settings.PORTAL_BASE_URL.rstrip("/") + path,
+            "link": settings.PORTAL_BASE_URL.rstrip("/") + link,
         },
         link=path,
     )

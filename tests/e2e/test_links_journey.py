@@ -129,3 +129,85 @@ def test_a_user_chooses_a_time_zone_and_times_name_it(
     expect(page.locator("body")).to_contain_text("11:40")
     expect(page.locator("body")).to_contain_text(expected)
     page.screenshot(path=f"/tmp/ru-tz-{language}.png", full_page=True)
+
+
+def test_emailed_report_and_zip_links_land_in_their_company_after_sign_in(
+    page, live_server, e2e_world, mailoutbox
+):
+    """Paul is signed out; a colleague of ACME Services e-mails him its open-orders report
+    (the same address in every company): signing in from the link lands on ACME Services'
+    report with the switch notice. Then his ZIP of ACME France invoices is ready: its link
+    switches back to ACME France and shows the job."""
+    from urllib.parse import urlsplit
+
+    from orders import services as order_services
+    from orders.reports import resolve_report
+    from portal import jobs
+    from portal.models import Job
+    from tests.factories.portal import member
+    from tests.orders.factories import OrderFactory
+
+    world = e2e_world
+    paul = world.approver
+    Authorization.objects.create(
+        user=paul,
+        company=world.second_company,
+        app="orders",
+        role=Role.VIEWER,
+        status=Authorization.Status.GRANTED,
+    )
+    OrderFactory(company=world.company, number="4500111")
+    OrderFactory(company=world.second_company, number="4500222")
+    colleague = member(world.second_company, role=Role.VIEWER, email="lea@services.test")
+    order_services.report_email(
+        company=world.second_company,
+        sender=colleague,
+        report=resolve_report(world.second_company, colleague, "open-orders"),
+        recipients=[paul.email],
+        fmt="csv",
+        attach=False,
+    )
+    link = urlsplit(re.search(r"https?://\S+/orders/reports/\S+", mailoutbox[-1].body).group(0))
+
+    page.goto(f"{live_server.url}{link.path}?{link.query}")
+    form = page.locator("form").filter(has=page.locator("input[name=password]"))
+    form.locator("input[name=login]").fill(paul.email)
+    form.locator("input[name=password]").fill(world.password)
+    form.locator("[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/orders/reports/open-orders/$"))
+    expect(page.locator(".messages")).to_contain_text(
+        "This link belongs to ACME Services SAS: it is now your active company."
+    )
+    expect(page.locator("main")).to_contain_text("4500222")
+    expect(page.locator("main")).not_to_contain_text("4500111")
+
+    job = Job.objects.create(
+        company=world.company, user=paul, kind="invoices.zip", params={"numbers": []}
+    )
+    jobs.job_run(job.pk)
+    link = urlsplit(re.search(r"https?://\S+/files/\d+/", mailoutbox[-1].body).group(0))
+    page.goto(f"{live_server.url}{link.path}")
+    expect(page.locator(".messages")).to_contain_text(
+        "This link belongs to ACME France SA: it is now your active company."
+    )
+    expect(page.get_by_role("link", name=re.compile("Download", re.I))).to_be_visible()
+
+
+def test_a_colleague_without_the_application_follows_an_invoice_link(page, live_server, e2e_world):
+    """Nina joined ACME France without any application yet; a colleague's invoice link
+    sends her to 'Request access', which says why and shows nothing of the invoice."""
+    from portal.models import Membership
+    from tests.invoices.factories import InvoiceFactory
+
+    world = e2e_world
+    invoice = InvoiceFactory(company=world.company)
+    Membership.objects.create(user=world.newcomer, company=world.company)
+    sign_in(page, live_server, world.newcomer.email)
+    page.goto(url_for(live_server, "invoices:detail", number=invoice.number))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Request access")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "The page you opened is part of Invoices On-Line, which you cannot use for "
+        "ACME France SA. Ask for access with the form below."
+    )
+    expect(page.locator("main")).not_to_contain_text(invoice.number)
+    expect(page.locator("select#id_app")).to_have_value("invoices")
