@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import TenantQuerySet
+from portal.models import ChoiceLabels, TenantQuerySet
 
 
 class ContractType(models.TextChoices):
@@ -88,7 +88,7 @@ class ContractQuerySet(TenantQuerySet):
         return self.filter(condition, status__in=waiting)  # status first: the index narrows
 
 
-class Contract(models.Model):
+class Contract(ChoiceLabels, models.Model):
     """A contract between the supplier and a customer company."""
 
     company = models.ForeignKey(

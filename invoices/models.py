@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoices.terms import PaymentTerm, due_date_for
-from portal.models import TenantQuerySet
+from portal.models import ChoiceLabels, TenantQuerySet
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
@@ -81,7 +81,7 @@ class InvoiceQuerySet(TenantQuerySet):
         return self.filter(approval_status=ApprovalStatus.TO_VERIFY)
 
 
-class Invoice(models.Model):
+class Invoice(ChoiceLabels, models.Model):
     company = models.ForeignKey("portal.Company", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("invoice number"), max_length=30)
     billing_account = models.ForeignKey(

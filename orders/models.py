@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Company, TenantQuerySet
+from portal.models import ChoiceLabels, Company, TenantQuerySet
 
 
 class Carrier(models.Model):
@@ -157,7 +157,7 @@ class OrderQuerySet(TenantQuerySet):
         return self.filter(pk__in=ids)
 
 
-class Order(models.Model):
+class Order(ChoiceLabels, models.Model):
     company = models.ForeignKey(
         "portal.Company", on_delete=models.PROTECT, related_name="orders", verbose_name=_("company")
     )

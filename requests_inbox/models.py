@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Company, StoredFile, TenantQuerySet, Topic, User
+from portal.models import ChoiceLabels, Company, StoredFile, TenantQuerySet, Topic, User
 
 TRACKING_NUMBER = re.compile(r"CS-[0-9A-Z]+-\d{4,}", re.IGNORECASE)
 REOPEN_WINDOW = timedelta(days=30)
@@ -76,7 +76,7 @@ class RequestQuerySet(TenantQuerySet):
         return self.filter(words)
 
 
-class Request(models.Model):
+class Request(ChoiceLabels, models.Model):
     """One written request: subject, category, optional reference, conversation."""
 
     company = models.ForeignKey(
