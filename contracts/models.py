@@ -15,11 +15,11 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import TenantQuerySet
+from portal.models import ChoiceLabels, TenantQuerySet
+from portal.row_urls import row_url
 
 
 class ContractType(models.TextChoices):
@@ -88,7 +88,7 @@ class ContractQuerySet(TenantQuerySet):
         return self.filter(condition, status__in=waiting)  # status first: the index narrows
 
 
-class Contract(models.Model):
+class Contract(ChoiceLabels, models.Model):
     """A contract between the supplier and a customer company."""
 
     company = models.ForeignKey(
@@ -184,7 +184,7 @@ class Contract(models.Model):
         return f"{self.number} — {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("contracts:detail", kwargs={"number": self.number})
+        return row_url("contracts:detail", number=self.number)
 
     @property
     def is_in_force(self) -> bool:

@@ -15,7 +15,15 @@ from django.db.models.functions import Coalesce, Greatest, TruncMonth
 from django.utils.translation import gettext as _
 
 from contracts.models import IN_FORCE
-from portal.charts import Chart, Series, add_months, bar_chart, month_categories, months_ahead
+from portal.charts import (
+    Chart,
+    Series,
+    add_months,
+    bar_chart,
+    cached_figures,
+    month_categories,
+    months_ahead,
+)
 
 
 def _month(value) -> date:
@@ -62,9 +70,16 @@ def endings_by_month(items, today: date) -> dict[str, Counter]:
     }
 
 
-def endings_chart(items, today: date, *, with_leases: bool) -> Chart:
+def endings_chart(items, today: date, *, with_leases: bool, request=None) -> Chart:
+    """With `request`, the figures are kept per company and filters
+    (`portal.charts.cached_figures`)."""
     months = months_ahead(today)
-    counts = endings_by_month(items, today)
+    if request is not None:
+        counts = cached_figures(
+            request, "inventory-endings", today, lambda: endings_by_month(items, today)
+        )
+    else:
+        counts = endings_by_month(items, today)
     series = [Series(_("Maintenance coverage ending"), [counts["maintenance"][m] for m in months])]
     if with_leases:
         series.append(Series(_("Leases ending"), [counts["lease"][m] for m in months]))

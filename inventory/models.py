@@ -9,13 +9,13 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from contracts.models import IN_FORCE
 from portal.models import TenantQuerySet
+from portal.row_urls import row_url
 
 ENDING_SOON_DAYS = 90
 
@@ -188,7 +188,7 @@ class InstalledItem(models.Model):
         return f"{self.product} {self.version}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("inventory:item", kwargs={"pk": self.pk})
+        return row_url("inventory:item", pk=self.pk)
 
     def get_lease_period_label(self) -> str:
         """The period in the reader's language (month: mois); one typed by hand as typed."""

@@ -91,7 +91,10 @@ def inventory_home(request: HttpRequest) -> HttpResponse:
             "sites": sites,
             "can_change": variant.takes_changes,
             "endings_chart": endings_chart(
-                listing.filterset.qs, timezone.localdate(), with_leases=variant.shows_lease
+                listing.filterset.qs,
+                timezone.localdate(),
+                with_leases=variant.shows_lease,
+                request=request,
             ),
         },
     )

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from invoices.models import UNPAID, PaymentStatus
-from portal.charts import Chart, Series, add_months, bar_chart, month_categories
+from portal.charts import Chart, Series, add_months, bar_chart, cached_figures, month_categories
 
 BACK, AHEAD = 6, 5
 CENT = Decimal("0.01")
@@ -48,15 +48,24 @@ def due_by_month(selection, today: date) -> dict[str, dict[str, dict[date, Decim
         for key in ("due", "overdue"):
             amount = Decimal(str(row[key] or 0)).quantize(CENT)
             result[row["currency"]][key][_month(row["month"])] += amount
-    return result
+    return {
+        currency: {k: dict(v) for k, v in amounts.items()} for currency, amounts in result.items()
+    }
 
 
-def due_charts(selection, today: date) -> list[Chart]:
-    """One stacked bar chart per currency of the selection."""
+def due_charts(selection, today: date, *, request=None) -> list[Chart]:
+    """One stacked bar chart per currency of the selection; with `request`, the figures
+    are kept per company and filters (`portal.charts.cached_figures`)."""
     first, last = add_months(today, -BACK), add_months(today, AHEAD)
     months = [add_months(first, i) for i in range(BACK + AHEAD + 1)]
     charts = []
-    for currency, amounts in sorted(due_by_month(selection, today).items()):
+    if request is not None:
+        figures = cached_figures(
+            request, "invoices-due", today, lambda: due_by_month(selection, today)
+        )
+    else:
+        figures = due_by_month(selection, today)
+    for currency, amounts in sorted(figures.items()):
         categories = month_categories(months)
         columns: dict[str, list[Decimal]] = {}
         for key in ("due", "overdue"):

@@ -16,12 +16,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoices.terms import PaymentTerm, due_date_for
-from portal.models import TenantQuerySet
+from portal.models import ChoiceLabels, TenantQuerySet
+from portal.row_urls import row_url
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
 
@@ -81,7 +81,7 @@ class InvoiceQuerySet(TenantQuerySet):
         return self.filter(approval_status=ApprovalStatus.TO_VERIFY)
 
 
-class Invoice(models.Model):
+class Invoice(ChoiceLabels, models.Model):
     company = models.ForeignKey("portal.Company", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("invoice number"), max_length=30)
     billing_account = models.ForeignKey(
@@ -173,7 +173,10 @@ class Invoice(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("invoices:detail", kwargs={"number": self.number})
+        return row_url("invoices:detail", number=self.number)
+
+    def get_pdf_url(self) -> str:
+        return row_url("invoices:pdf", number=self.number)
 
     def clean(self) -> None:
         """The printed term and the due date may not disagree (agents edit both)."""

@@ -94,7 +94,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             "count": listing.count,
             "zip_direct_max": zip_direct_max(),
-            "due_charts": due_charts(listing.filterset.qs, timezone.localdate()),
+            "due_charts": due_charts(listing.filterset.qs, timezone.localdate(), request=request),
         },
     )
 

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Company, TenantQuerySet
+from portal.models import ChoiceLabels, Company, TenantQuerySet
+from portal.row_urls import row_url
 
 
 class Carrier(models.Model):
@@ -157,7 +157,7 @@ class OrderQuerySet(TenantQuerySet):
         return self.filter(pk__in=ids)
 
 
-class Order(models.Model):
+class Order(ChoiceLabels, models.Model):
     company = models.ForeignKey(
         "portal.Company", on_delete=models.PROTECT, related_name="orders", verbose_name=_("company")
     )
@@ -217,7 +217,7 @@ class Order(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("orders:detail", kwargs={"number": self.number})
+        return row_url("orders:detail", number=self.number)
 
     def clean(self) -> None:
         if self.ship_to_id and self.company_id and self.ship_to.company_id != self.company_id:

@@ -25,8 +25,10 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from django.utils import formats, translation
+from django.http import HttpRequest
+from django.utils import formats, timezone, translation
 
+from portal.company_cache import company_cached, selection_key
 from portal.money import format_money, format_number
 
 # A full chart is as wide as its container and HEIGHT pixels high, with no viewBox: x
@@ -47,6 +49,18 @@ _ids = count(1)
 def _chart_id(prefix: str) -> str:
     """Unique within a page: several charts on one page each label their own SVG."""
     return f"{prefix}-{next(_ids)}"
+
+
+def cached_figures(request: HttpRequest, name: str, today: date, compute: Callable[[], Any]) -> Any:
+    """A list chart's figures (never its text: that is in the reader's language), kept per
+    company by `portal.company_cache` for the list's filters (not its page or sort), today's
+    date and the reader's time zone: a row of the company saved shows on the next page.
+    The value must pickle (plain dicts, no lambda defaults)."""
+    key = (
+        f"chart:{name}:{today.isoformat()}:{timezone.get_current_timezone_name()}:"
+        f"{selection_key(request)}"
+    )
+    return company_cached(request.company.pk, key, compute)  # type: ignore[attr-defined]
 
 
 def month_start(day: date) -> date:

@@ -9,8 +9,10 @@ the model signals wait for the minute to pass. With the cache unavailable (Redis
 down) the value is simply computed.
 """
 
+import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +39,18 @@ def company_cached(company_id: int, name: str, compute: Callable[[], T]) -> T:
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def selection_key(request: Any) -> str:
+    """A list's filters in the request (not its page, sort or download switches) as a short
+    stable key for `company_cached` names."""
+    params = sorted(
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in ("page", "sort", "format", "fmt")
+        for value in values
+    )
+    return hashlib.sha256(urlencode(params).encode()).hexdigest()[:32]
 
 
 def company_changed(company_id: int) -> None:

@@ -14,7 +14,15 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.charts import Chart, Series, bar_chart, line_chart, month_categories, months_back
+from portal.charts import (
+    Chart,
+    Series,
+    bar_chart,
+    cached_figures,
+    line_chart,
+    month_categories,
+    months_back,
+)
 from requests_inbox.services import answer_due
 
 
@@ -58,9 +66,16 @@ def per_month(selection, company, today: date) -> dict[date, Month]:
     return result
 
 
-def request_charts(selection, company, today: date) -> list[Chart]:
+def request_charts(selection, company, today: date, *, request=None) -> list[Chart]:
+    """With `request`, the figures (a Python pass over the year's requests) are kept per
+    company and filters (`portal.charts.cached_figures`)."""
     months = months_back(today)
-    figures = per_month(selection, company, today)
+    if request is not None:
+        figures = cached_figures(
+            request, "requests", today, lambda: per_month(selection, company, today)
+        )
+    else:
+        figures = per_month(selection, company, today)
     categories = month_categories(months)
     span = {"first": categories[0][1], "last": categories[-1][1]}
     return [

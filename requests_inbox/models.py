@@ -13,11 +13,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Company, StoredFile, TenantQuerySet, Topic, User
+from portal.models import ChoiceLabels, Company, StoredFile, TenantQuerySet, Topic, User
+from portal.row_urls import row_url
 
 TRACKING_NUMBER = re.compile(r"CS-[0-9A-Z]+-\d{4,}", re.IGNORECASE)
 REOPEN_WINDOW = timedelta(days=30)
@@ -76,7 +76,7 @@ class RequestQuerySet(TenantQuerySet):
         return self.filter(words)
 
 
-class Request(models.Model):
+class Request(ChoiceLabels, models.Model):
     """One written request: subject, category, optional reference, conversation."""
 
     company = models.ForeignKey(
@@ -145,7 +145,7 @@ class Request(models.Model):
         return f"{self.number} · {self.subject}"
 
     def get_absolute_url(self) -> str:
-        return reverse("requests_inbox:detail", kwargs={"number": self.number})
+        return row_url("requests_inbox:detail", number=self.number)
 
     @property
     def is_open(self) -> bool:

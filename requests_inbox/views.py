@@ -100,7 +100,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
         {
             "is_company_admin": is_admin(request),
             "request_charts": (
-                request_charts(listing.filterset.qs, request.company, timezone.localdate())
+                request_charts(
+                    listing.filterset.qs, request.company, timezone.localdate(), request=request
+                )
                 if is_admin(request)
                 else []
             ),
